@@ -1,0 +1,54 @@
+//! The environment every command runs in: where the config dir is, the
+//! index, and the secret store of each connection. Built once in `main`.
+
+use crate::connection::Connection;
+use crate::error::{Error, Result};
+use crate::registry::Registry;
+use crate::secrets::{self, SecretStore, StoreKind};
+use std::path::PathBuf;
+
+pub struct Context {
+    pub config_dir: PathBuf,
+    pub registry: Registry,
+}
+
+impl Context {
+    pub fn from_env() -> Result<Context> {
+        let config_dir = config_dir()?;
+        let registry = Registry::new(&config_dir);
+        Ok(Context {
+            config_dir,
+            registry,
+        })
+    }
+
+    /// The store a new connection goes to (`SFCONNECT_STORE`, else keychain).
+    pub fn default_store(&self) -> Result<(StoreKind, Box<dyn SecretStore>)> {
+        let kind = StoreKind::from_env()?;
+        Ok((kind, secrets::open(kind, &self.config_dir)))
+    }
+
+    /// The store a connection was linked with, as its index entry records.
+    pub fn store_of(&self, connection: &Connection) -> Result<Box<dyn SecretStore>> {
+        let kind = StoreKind::parse(&connection.store).map_err(|_| {
+            Error::unexpected(format!(
+                "connection {} names an unknown secret store {:?}",
+                connection.alias, connection.store
+            ))
+        })?;
+        Ok(secrets::open(kind, &self.config_dir))
+    }
+}
+
+/// `SFCONNECT_CONFIG_DIR`, else the platform config dir + `sfconnect`.
+fn config_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("SFCONNECT_CONFIG_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "", "sfconnect")
+        .map(|dirs| dirs.config_dir().to_path_buf())
+        .ok_or_else(|| {
+            Error::unexpected("cannot find a home directory for sfconnect's configuration")
+                .with_hint("set SFCONNECT_CONFIG_DIR to a directory sfconnect may use")
+        })
+}

@@ -1,0 +1,83 @@
+//! `sfconnect tokens list`: what is linked, from the index alone.
+//!
+//! No keychain and no network, so it is fast and never prompts.
+
+use crate::app::Context;
+use crate::cli::ListArgs;
+use crate::connection::{Connection, host_kind};
+use crate::error::Result;
+use crate::output;
+use chrono::{DateTime, Utc};
+
+pub fn run(ctx: &Context, args: ListArgs) -> Result<()> {
+    let mut index = ctx.registry.load()?;
+    index.connections.sort_by(|a, b| a.alias.cmp(&b.alias));
+    if index.connections.is_empty() {
+        output::note(
+            "No connections yet. Link one with: sfconnect link (or sfconnect link --sandbox)",
+        );
+    }
+    if args.json {
+        output::print_json(&serde_json::json!({
+            "version": 1,
+            "connections": index.connections,
+        }));
+    } else if !index.connections.is_empty() {
+        output::print(&table(&index.connections));
+    }
+    Ok(())
+}
+
+fn table(connections: &[Connection]) -> String {
+    let header = [
+        "ALIAS",
+        "USERNAME",
+        "ORG ID",
+        "HOST",
+        "INSTANCE URL",
+        "LINKED",
+        "LAST USED",
+    ];
+    let rows: Vec<[String; 7]> = connections
+        .iter()
+        .map(|c| {
+            [
+                c.alias.clone(),
+                c.username.clone(),
+                c.org_id.clone(),
+                host_kind(&c.login_url).to_string(),
+                c.instance_url.clone(),
+                day(Some(c.created_at)),
+                day(c.last_used_at),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &[&str]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        out.push_str(padded.join("  ").trim_end());
+        out.push('\n');
+    };
+    line(&header);
+    for row in &rows {
+        line(&row.each_ref().map(String::as_str));
+    }
+    out
+}
+
+fn day(time: Option<DateTime<Utc>>) -> String {
+    time.map_or_else(
+        || "never".to_string(),
+        |t| t.format("%Y-%m-%d %H:%M").to_string(),
+    )
+}

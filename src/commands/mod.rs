@@ -1,0 +1,18 @@
+//! One file per command; `run` dispatches.
+
+mod link;
+mod list;
+mod revoke;
+
+use crate::app::Context;
+use crate::cli::{Cli, Command, TokensCommand};
+use crate::error::Result;
+
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Context::from_env()?;
+    match cli.command {
+        Command::Link(args) => link::run(&ctx, args),
+        Command::Tokens(TokensCommand::List(args)) => list::run(&ctx, args),
+        Command::Revoke(args) => revoke::run(&ctx, args),
+    }
+}

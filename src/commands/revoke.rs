@@ -1,0 +1,139 @@
+//! `sfconnect revoke ALIAS...` / `--all`: revoke at Salesforce, then forget.
+//!
+//! Logout means revoke (salesforce-oauth.md §6): local deletion alone leaves
+//! a working token at Salesforce, so it happens only after Salesforce says
+//! the token is revoked or already dead, or when the user asks for it
+//! explicitly with `--local-only`. When Salesforce cannot be reached nothing
+//! is changed. The index entry is removed before the secret, so a crash in
+//! between leaves at worst an orphaned secret, never an entry without one.
+
+use crate::app::Context;
+use crate::cli::RevokeArgs;
+use crate::connection::Connection;
+use crate::error::{Error, Result};
+use crate::output;
+use crate::salesforce::http::Http;
+use crate::salesforce::revoke::{Revoked, revoke};
+use crate::secrets::load_tokens;
+use serde_json::json;
+
+enum Outcome {
+    Revoked,
+    AlreadyInvalid(String),
+    NoSecret,
+    LocalOnly,
+}
+
+impl Outcome {
+    fn name(&self) -> &'static str {
+        match self {
+            Outcome::Revoked => "revoked",
+            Outcome::AlreadyInvalid(_) => "already_invalid",
+            Outcome::NoSecret => "no_secret",
+            Outcome::LocalOnly => "forgotten_locally",
+        }
+    }
+
+    fn line(&self, alias: &str) -> String {
+        match self {
+            Outcome::Revoked => format!("revoked {alias}"),
+            Outcome::AlreadyInvalid(why) => {
+                format!("forgot {alias}: Salesforce says its token was already invalid ({why})")
+            }
+            Outcome::NoSecret => {
+                format!("forgot {alias}: its secret was already gone from the store")
+            }
+            Outcome::LocalOnly => format!("forgot {alias} locally"),
+        }
+    }
+}
+
+pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
+    let index = ctx.registry.load()?;
+    let mut aliases: Vec<String> = if args.all {
+        index.aliases().into_iter().map(String::from).collect()
+    } else {
+        args.aliases.clone()
+    };
+    aliases.dedup();
+    let unknown: Vec<&str> = aliases
+        .iter()
+        .filter(|a| index.find(a).is_none())
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        let known = index.aliases().join(", ");
+        return Err(Error::no_such_connection(format!(
+            "no connection named {}; nothing was revoked",
+            unknown.join(", ")
+        ))
+        .with_hint(if known.is_empty() {
+            "nothing is linked yet".to_string()
+        } else {
+            format!("linked connections: {known}")
+        }));
+    }
+    if aliases.is_empty() {
+        output::note("Nothing is linked; nothing to revoke.");
+    }
+    let http = if args.local_only {
+        None
+    } else {
+        Some(Http::new()?)
+    };
+    let mut results = Vec::new();
+    let mut first_error = None;
+    for alias in &aliases {
+        let connection = index.find(alias).expect("checked above").clone();
+        match revoke_one(ctx, http.as_ref(), &connection) {
+            Ok(outcome) => {
+                if matches!(outcome, Outcome::LocalOnly) {
+                    output::warn(&format!(
+                        "{alias}: the refresh token was not revoked and stays valid at Salesforce until it expires or is revoked there"
+                    ));
+                }
+                results.push(json!({"alias": alias, "outcome": outcome.name(), "detail": outcome.line(alias)}));
+                if !args.json {
+                    output::print(&format!("{}\n", outcome.line(alias)));
+                }
+            }
+            Err(err) => {
+                results.push(json!({"alias": alias, "outcome": "failed", "detail": err.message}));
+                let err = if err.exit == crate::error::Exit::Network {
+                    err.with_hint(format!("nothing was changed for {alias}; try again later, or forget it here only with `sfconnect revoke {alias} --local-only`"))
+                } else {
+                    err
+                };
+                if first_error.is_none() {
+                    first_error = Some(err);
+                } else {
+                    output::note(&format!("sfconnect: error: {alias}: {}", err.message));
+                }
+            }
+        }
+    }
+    if args.json {
+        output::print_json(&json!({"version": 1, "results": results}));
+    }
+    first_error.map_or(Ok(()), Err)
+}
+
+fn revoke_one(ctx: &Context, http: Option<&Http>, connection: &Connection) -> Result<Outcome> {
+    let store = ctx.store_of(connection)?;
+    let outcome = match http {
+        None => Outcome::LocalOnly,
+        Some(http) => match load_tokens(store.as_ref(), &connection.id)? {
+            None => Outcome::NoSecret,
+            Some(tokens) => match revoke(http, &connection.login_url, &tokens.refresh_token)? {
+                Revoked::Now => Outcome::Revoked,
+                Revoked::AlreadyInvalid(why) => Outcome::AlreadyInvalid(why),
+            },
+        },
+    };
+    ctx.registry.update(|index| {
+        index.connections.retain(|c| c.id != connection.id);
+        Ok(())
+    })?;
+    store.delete(&connection.id)?;
+    Ok(outcome)
+}

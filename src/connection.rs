@@ -1,0 +1,130 @@
+//! What sfconnect remembers about a linked connection, outside the secret
+//! store: the index file's format and its records.
+//!
+//! Nothing here is secret. Tokens live only in the secret store, under the
+//! connection's stable `id`, which never changes when the alias does.
+
+use crate::error::{Error, Result};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The index format version written by this build. A file with another
+/// version is refused rather than guessed at (and never overwritten).
+pub const INDEX_VERSION: u32 = 1;
+
+/// The longest alias: Salesforce usernames (the default alias) are at most 80
+/// characters.
+const MAX_ALIAS_LEN: usize = 80;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Index {
+    pub version: u32,
+    pub connections: Vec<Connection>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Connection {
+    pub alias: String,
+    pub username: String,
+    pub org_id: String,
+    pub user_id: String,
+    pub instance_url: String,
+    pub login_url: String,
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub last_refreshed_at: Option<DateTime<Utc>>,
+    /// Where the secret lives (`keychain` or `file`).
+    pub store: String,
+    /// Key of the secret-store entry; random, never derived from the alias.
+    pub id: String,
+}
+
+impl Index {
+    pub fn new() -> Self {
+        Index {
+            version: INDEX_VERSION,
+            connections: Vec::new(),
+        }
+    }
+
+    pub fn find(&self, alias: &str) -> Option<&Connection> {
+        self.connections.iter().find(|c| c.alias == alias)
+    }
+
+    pub fn aliases(&self) -> Vec<&str> {
+        let mut aliases: Vec<&str> = self.connections.iter().map(|c| c.alias.as_str()).collect();
+        aliases.sort_unstable();
+        aliases
+    }
+}
+
+/// Checks an alias: letters, digits, `.`, `_`, `-`, plus `@` and `+` so that a
+/// Salesforce username (the default alias) is a valid alias as it stands. It
+/// may not start with `-`, which would read as a flag.
+pub fn validate_alias(alias: &str) -> Result<()> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "._-@+".contains(c);
+    if alias.is_empty() || alias.len() > MAX_ALIAS_LEN {
+        return Err(Error::usage(format!(
+            "invalid alias {alias:?}: it must be 1 to {MAX_ALIAS_LEN} characters long"
+        )));
+    }
+    if alias.starts_with('-') || !alias.chars().all(allowed) {
+        return Err(Error::usage(format!(
+            "invalid alias {alias:?}: use letters, digits and . _ - @ + (not starting with -)"
+        )));
+    }
+    Ok(())
+}
+
+/// Which kind of login host a connection uses, for the `tokens list` table.
+pub fn host_kind(login_url: &str) -> &'static str {
+    let host = url::Url::parse(login_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        .unwrap_or_default();
+    if host == "login.salesforce.com" {
+        "production"
+    } else if host == "test.salesforce.com" || host.ends_with(".sandbox.my.salesforce.com") {
+        "sandbox"
+    } else {
+        "custom"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_accept_usernames_and_refuse_the_rest() {
+        for good in [
+            "prod",
+            "ada@example.com",
+            "a.b_c-d",
+            "x+dev@corp.org.sbx",
+            "A1",
+        ] {
+            assert!(validate_alias(good).is_ok(), "{good}");
+        }
+        let too_long = "a".repeat(81);
+        for bad in ["", "-x", "a b", "a/b", "ä", "a;rm", too_long.as_str()] {
+            let err = validate_alias(bad).unwrap_err();
+            assert_eq!(err.exit, crate::error::Exit::Usage, "{bad}");
+        }
+    }
+
+    #[test]
+    fn host_kinds() {
+        assert_eq!(host_kind("https://login.salesforce.com"), "production");
+        assert_eq!(host_kind("https://test.salesforce.com"), "sandbox");
+        assert_eq!(
+            host_kind("https://acme--uat.sandbox.my.salesforce.com"),
+            "sandbox"
+        );
+        assert_eq!(host_kind("https://acme.my.salesforce.com"), "custom");
+        assert_eq!(host_kind("http://127.0.0.1:8080"), "custom");
+    }
+}

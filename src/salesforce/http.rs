@@ -1,0 +1,167 @@
+//! The one HTTP client for every Salesforce call, and how its failures read.
+//!
+//! reqwest (blocking, rustls with the ring provider, the OS trust store; no
+//! OpenSSL). Redirects are never followed: OAuth endpoints answer directly,
+//! and following a redirect could carry a token to another host. Every call
+//! has connect and overall timeouts, so a hung server never hangs a script
+//! (security checklist, "Timeouts on every network call"). Failures name the
+//! host and what failed, with exit 5, and never quote a URL's query.
+//!
+//! `Http` also implements oauth2's `SyncHttpClient`, the small adapter the
+//! oauth2 crate needs since its own reqwest feature pins an older reqwest.
+
+use crate::error::{Error, Result};
+use reqwest::blocking::{Client, RequestBuilder, Response};
+use std::io::Read;
+use std::time::Duration;
+
+/// A Salesforce answer larger than this is not one we asked for.
+const MAX_BODY_BYTES: u64 = 4 * 1024 * 1024;
+const DEFAULT_TIMEOUT_SECS: u64 = 30;
+
+pub struct Http {
+    client: Client,
+}
+
+/// A response read in full: status and (bounded) body.
+pub struct Answer {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+impl Http {
+    pub fn new() -> Result<Http> {
+        // Several providers could be compiled in; pick ring explicitly. A
+        // second call finds one installed already, which is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let timeout = Duration::from_secs(timeout_secs());
+        let client = Client::builder()
+            .user_agent(concat!("sfconnect/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .timeout(timeout)
+            .build()
+            .map_err(|e| Error::unexpected(format!("cannot set up HTTPS: {}", chain(&e))))?;
+        Ok(Http { client })
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Sends a request and reads the answer; transport failures and 5xx
+    /// answers become exit-5 errors naming `host`.
+    pub fn send(&self, request: RequestBuilder, host: &str) -> Result<Answer> {
+        let response = request.send().map_err(|e| transport_error(host, &e))?;
+        let answer = read_answer(response, host)?;
+        if answer.status >= 500 {
+            return Err(server_error(host, answer.status));
+        }
+        Ok(answer)
+    }
+}
+
+fn timeout_secs() -> u64 {
+    std::env::var("SFCONNECT_HTTP_TIMEOUT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&secs| secs > 0)
+        .unwrap_or(DEFAULT_TIMEOUT_SECS)
+}
+
+fn read_answer(response: Response, host: &str) -> Result<Answer> {
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let mut body = Vec::new();
+    response
+        .take(MAX_BODY_BYTES + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| Error::network(format!("the answer from {host} broke off: {}", chain(&e))))?;
+    if body.len() as u64 > MAX_BODY_BYTES {
+        return Err(Error::network(format!(
+            "the answer from {host} is larger than {MAX_BODY_BYTES} bytes; refusing it"
+        )));
+    }
+    Ok(Answer {
+        status,
+        content_type,
+        body,
+    })
+}
+
+pub fn server_error(host: &str, status: u16) -> Error {
+    Error::network(format!("Salesforce at {host} answered HTTP {status}")).with_hint(
+        "Salesforce may be down or in maintenance (status.salesforce.com); try again later",
+    )
+}
+
+pub fn transport_error(host: &str, err: &reqwest::Error) -> Error {
+    let what = if err.is_timeout() {
+        "timed out".to_string()
+    } else if err.is_connect() {
+        format!("could not connect ({})", chain(err))
+    } else {
+        chain(err)
+    };
+    Error::network(format!("cannot reach {host}: {what}"))
+        .with_hint("check the network, proxy settings (HTTPS_PROXY) and the login URL")
+}
+
+/// The error and its sources in one line, without the request URL (whose
+/// query could carry a secret).
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = Vec::new();
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = current {
+        let text = match e.downcast_ref::<reqwest::Error>() {
+            Some(r) if r.url().is_some() => strip_url(&r.to_string(), r.url().unwrap().as_str()),
+            _ => e.to_string(),
+        };
+        if !text.is_empty() && !parts.iter().any(|p: &String| p.contains(&text)) {
+            parts.push(text);
+        }
+        current = e.source();
+    }
+    parts.join(": ")
+}
+
+fn strip_url(text: &str, url: &str) -> String {
+    text.replace(&format!(" ({url})"), "").replace(url, "<url>")
+}
+
+impl oauth2::SyncHttpClient for Http {
+    type Error = Error;
+
+    fn call(&self, request: oauth2::HttpRequest) -> Result<oauth2::HttpResponse> {
+        let host = request.uri().host().unwrap_or("Salesforce").to_string();
+        let (parts, body) = request.into_parts();
+        let url = parts.uri.to_string();
+        let builder = self
+            .client
+            .request(parts.method, url)
+            .headers(parts.headers)
+            .body(body);
+        let answer = self.send(builder, &host)?;
+        let mut response = oauth2::HttpResponse::new(answer.body);
+        *response.status_mut() = oauth2::http::StatusCode::from_u16(answer.status)
+            .map_err(|e| Error::network(format!("{host} answered a bad status: {e}")))?;
+        if let Ok(value) = oauth2::http::HeaderValue::from_str(&answer.content_type) {
+            response
+                .headers_mut()
+                .insert(oauth2::http::header::CONTENT_TYPE, value);
+        }
+        Ok(response)
+    }
+}

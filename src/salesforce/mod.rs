@@ -1,0 +1,9 @@
+//! Everything that speaks Salesforce's OAuth: login hosts, the authorize URL,
+//! token, refresh, revoke and identity calls, and Salesforce's error codes.
+
+pub mod errors;
+pub mod hosts;
+pub mod http;
+pub mod identity;
+pub mod oauth;
+pub mod revoke;

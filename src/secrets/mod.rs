@@ -1,0 +1,171 @@
+//! Where secrets live: the `SecretStore` seam and what we keep in it.
+//!
+//! One entry per connection, keyed by the connection's stable id, holding the
+//! refresh token and the cached access token with its issue time as one JSON
+//! value. Absence is a value (`Ok(None)`), never an error: "not found" and
+//! "the keychain failed" must not be confused (cargo's credential protocol
+//! makes the same distinction). The stores: the OS keychain (default), a 0600
+//! file for explicit opt-in and tests, and an in-memory one for unit tests.
+
+mod file;
+mod keychain;
+#[cfg(test)]
+pub mod memory;
+
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The service name under which every entry is stored in the OS keychain.
+pub const SERVICE: &str = "sfconnect";
+
+pub trait SecretStore {
+    fn get(&self, id: &str) -> Result<Option<Secret>>;
+    fn set(&self, id: &str, value: &Secret) -> Result<()>;
+    /// Deleting an entry that is already absent succeeds.
+    fn delete(&self, id: &str) -> Result<()>;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    Keychain,
+    File,
+}
+
+impl StoreKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            StoreKind::Keychain => "keychain",
+            StoreKind::File => "file",
+        }
+    }
+
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "keychain" => Ok(StoreKind::Keychain),
+            "file" => Ok(StoreKind::File),
+            other => Err(Error::usage(format!(
+                "unknown secret store {other:?}: use keychain or file"
+            ))),
+        }
+    }
+
+    /// The store selected for new connections: `SFCONNECT_STORE`, else the
+    /// OS keychain. Never a silent fallback to a file.
+    pub fn from_env() -> Result<Self> {
+        match std::env::var("SFCONNECT_STORE") {
+            Ok(name) if !name.is_empty() => Self::parse(&name),
+            _ => Ok(StoreKind::Keychain),
+        }
+    }
+}
+
+pub fn open(kind: StoreKind, config_dir: &Path) -> Box<dyn SecretStore> {
+    match kind {
+        StoreKind::Keychain => Box::new(keychain::KeychainStore::new()),
+        StoreKind::File => Box::new(file::FileStore::new(config_dir)),
+    }
+}
+
+/// What one connection keeps in the secret store.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredTokens {
+    pub refresh_token: Secret,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<Secret>,
+    /// When the cached access token was issued, in milliseconds since the
+    /// epoch (Salesforce's `issued_at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_issued_at_ms: Option<i64>,
+}
+
+pub fn load_tokens(store: &dyn SecretStore, id: &str) -> Result<Option<StoredTokens>> {
+    let Some(secret) = store.get(id)? else {
+        return Ok(None);
+    };
+    serde_json::from_str(secret.expose())
+        .map(Some)
+        .map_err(|_| {
+            // The serde error could quote the value: keep it out of the message.
+            Error::secret_store(format!(
+                "the secret-store entry {SERVICE}/{id} is not in sfconnect's format"
+            ))
+            .with_hint("re-link the connection with `sfconnect link --force --alias ALIAS`")
+        })
+}
+
+pub fn save_tokens(store: &dyn SecretStore, id: &str, tokens: &StoredTokens) -> Result<()> {
+    let json = serde_json::to_string(tokens)
+        .map_err(|e| Error::unexpected(format!("cannot encode tokens: {e}")))?;
+    store.set(id, &Secret::new(json))
+}
+
+/// A real write, read and delete of a throwaway entry, so a login is never
+/// wasted on a store that cannot keep its result.
+pub fn probe(store: &dyn SecretStore) -> Result<()> {
+    let id = format!("probe-{}", new_id());
+    let value = Secret::new("sfconnect probe");
+    store.set(&id, &value)?;
+    let read = store.get(&id);
+    store.delete(&id)?;
+    match read? {
+        Some(v) if v == value => Ok(()),
+        _ => Err(Error::secret_store(
+            "the secret store did not return what was just written to it",
+        )),
+    }
+}
+
+/// A fresh random id for a connection's secret-store entry (128 bits, hex).
+pub fn new_id() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the OS random number generator failed");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_round_trip_and_probe_cleans_up() {
+        let store = memory::MemoryStore::default();
+        probe(&store).unwrap();
+        assert!(store.is_empty());
+        let tokens = StoredTokens {
+            refresh_token: Secret::new("rt"),
+            access_token: Some(Secret::new("at")),
+            access_issued_at_ms: Some(42),
+        };
+        save_tokens(&store, "id1", &tokens).unwrap();
+        let back = load_tokens(&store, "id1").unwrap().unwrap();
+        assert_eq!(back.refresh_token.expose(), "rt");
+        assert_eq!(back.access_issued_at_ms, Some(42));
+        assert!(load_tokens(&store, "other").unwrap().is_none());
+    }
+
+    #[test]
+    fn foreign_entries_are_reported_without_their_value() {
+        let store = memory::MemoryStore::default();
+        store.set("id1", &Secret::new("canary-not-json")).unwrap();
+        let err = load_tokens(&store, "id1").unwrap_err();
+        assert_eq!(err.exit, crate::error::Exit::SecretStore);
+        assert!(!err.message.contains("canary"), "{}", err.message);
+    }
+
+    #[test]
+    fn ids_are_random_hex() {
+        let (a, b) = (new_id(), new_id());
+        assert_eq!(a.len(), 32);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn store_names() {
+        assert_eq!(StoreKind::parse("file").unwrap(), StoreKind::File);
+        assert_eq!(StoreKind::parse("keychain").unwrap(), StoreKind::Keychain);
+        assert!(StoreKind::parse("plaintext").is_err());
+    }
+}
