@@ -37,9 +37,11 @@ const CUSTOM_APP_SCOPES: &str =
 pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
     let app = app_config(&args)?;
     let scopes = scopes(&args, &app.client_id)?;
+    // An unreadable index fails now, not after the user has logged in.
+    let index = ctx.registry.load()?;
     if let Some(alias) = &args.alias {
         validate_alias(alias)?;
-        if ctx.registry.load()?.find(alias).is_some() && !args.force {
+        if index.find(alias).is_some() && !args.force {
             return Err(alias_taken(alias));
         }
     }

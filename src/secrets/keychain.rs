@@ -87,9 +87,27 @@ fn unavailable(cause: String) -> Error {
 fn describe(err: &KeyringError) -> String {
     match err {
         KeyringError::NoStorageAccess(inner) => {
-            format!("access was refused or the keychain is locked ({inner})")
+            let text = inner.to_string();
+            if text.contains("prompt dismissed") {
+                "the keyring is locked and no unlock prompt could be shown".into()
+            } else if text.contains("result not returned") {
+                "the Secret Service has no default collection (no login keyring yet)".into()
+            } else {
+                format!("access was refused or the keyring is locked ({text})")
+            }
         }
-        KeyringError::PlatformFailure(inner) => no_bus_cause().unwrap_or_else(|| inner.to_string()),
+        KeyringError::PlatformFailure(inner) => {
+            let text = inner.to_string();
+            if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() && cfg!(target_os = "linux") {
+                format!("no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is not set ({text})")
+            } else if text.contains("ServiceUnknown") || text.contains("org.freedesktop.secrets") {
+                "no Secret Service provider (such as gnome-keyring or KeePassXC) runs on the D-Bus session bus".into()
+            } else if text.contains("Failed to connect") {
+                format!("cannot connect to the D-Bus session bus ({text})")
+            } else {
+                text
+            }
+        }
         KeyringError::BadEncoding(_) | KeyringError::BadDataFormat(..) => {
             "an entry holds data that is not sfconnect's".into()
         }
@@ -98,14 +116,5 @@ fn describe(err: &KeyringError) -> String {
         }
         KeyringError::NoEntry => "no such entry".into(),
         other => other.to_string(),
-    }
-}
-
-/// On Linux the commonest cause is simply no session bus at all.
-fn no_bus_cause() -> Option<String> {
-    if cfg!(target_os = "linux") && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
-        Some("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service can be reached".into())
-    } else {
-        None
     }
 }

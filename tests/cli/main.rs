@@ -1,1 +1,10 @@
-fn main() {}
+//! The integration tests: the real `sfconnect` binary against a fake
+//! Salesforce on loopback, driven by a test browser. One test binary, with a
+//! module per command.
+
+mod fake_server;
+mod keychain;
+mod link;
+mod list;
+mod revoke;
+mod support;

@@ -1,0 +1,210 @@
+//! Hermetic harness for running the real `sfconnect` binary.
+//!
+//! Every test gets a temp dir holding the config dir and a blank HOME, a
+//! cleared environment (nothing from the developer's shell leaks in), the
+//! file secret store unless a test asks for the keychain, and the test
+//! browser (`browser.py`) as `SFCONNECT_BROWSER`, which GETs the authorize URL
+//! at the fake Salesforce and follows the redirect to sfconnect's listener.
+
+pub mod fake_salesforce;
+
+use fake_salesforce::{FAKE_CLIENT_ID, FakeSalesforce};
+use serde_json::Value;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+/// No test command may run longer than this.
+const WATCHDOG: Duration = Duration::from_secs(60);
+
+pub struct Sandbox {
+    dir: TempDir,
+    pub fake: FakeSalesforce,
+    /// Extra environment for every command of this sandbox.
+    env: Vec<(String, String)>,
+}
+
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts the exit code, showing the whole run when it differs.
+    #[track_caller]
+    pub fn expect(self, code: i32) -> Run {
+        assert_eq!(self.code, code, "unexpected exit code; run: {self:#?}");
+        self
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:#?}"))
+    }
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("home")).unwrap();
+        Sandbox {
+            dir,
+            fake: FakeSalesforce::start(),
+            env: Vec::new(),
+        }
+    }
+
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.env.push((key.to_string(), value.to_string()));
+    }
+
+    pub fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    pub fn browser_log(&self) -> PathBuf {
+        self.dir.path().join("browser.log")
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sfconnect"));
+        cmd.args(args).env_clear();
+        for key in ["PATH", "LANG", "SYSTEMROOT"] {
+            if let Some(value) = std::env::var_os(key) {
+                cmd.env(key, value);
+            }
+        }
+        let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/support/browser.py");
+        cmd.env("HOME", self.dir.path().join("home"))
+            .env("XDG_CONFIG_HOME", self.dir.path().join("home/.config"))
+            .env("SFCONNECT_CONFIG_DIR", self.config_dir())
+            .env("SFCONNECT_STORE", "file")
+            .env(
+                "SFCONNECT_BROWSER",
+                format!("python3 {}", browser.display()),
+            )
+            .env("TEST_BROWSER_LOG", self.browser_log())
+            .env("SFCONNECT_HTTP_TIMEOUT", "10");
+        for (key, value) in &self.env {
+            cmd.env(key, value);
+        }
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_command(self.command(args))
+    }
+
+    /// `sfconnect link` against the fake, on any free port.
+    pub fn link(&self, extra: &[&str]) -> Run {
+        let url = self.fake.url();
+        let mut args = vec![
+            "link",
+            "--login-url",
+            url.as_str(),
+            "--client-id",
+            FAKE_CLIENT_ID,
+            "--port",
+            "0",
+        ];
+        if !extra.contains(&"--timeout") {
+            args.extend(["--timeout", "20"]);
+        }
+        args.extend_from_slice(extra);
+        self.run(&args)
+    }
+
+    /// The index file, parsed.
+    pub fn index(&self) -> Value {
+        let text =
+            std::fs::read_to_string(self.config_dir().join("index.json")).expect("index exists");
+        serde_json::from_str(&text).expect("index is JSON")
+    }
+
+    pub fn connections(&self) -> Vec<Value> {
+        self.index()["connections"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The file store's entry for a connection id, parsed.
+    pub fn stored_tokens(&self, id: &str) -> Option<Value> {
+        let path = self.config_dir().join("secrets.json");
+        let text = std::fs::read_to_string(path).ok()?;
+        let file: Value = serde_json::from_str(&text).unwrap();
+        let entry = file["secrets"][id].as_str()?;
+        Some(serde_json::from_str(entry).unwrap())
+    }
+
+    /// The test browser's log, one JSON value per line. sfconnect does not
+    /// wait for its browser, so this waits (a bounded time) for the
+    /// browser's closing `done` line.
+    pub fn browser_events(&self) -> Vec<Value> {
+        let started = Instant::now();
+        loop {
+            let events: Vec<Value> = std::fs::read_to_string(self.browser_log())
+                .unwrap_or_default()
+                .lines()
+                .map(|line| serde_json::from_str(line).expect("browser log line is JSON"))
+                .collect();
+            if events.iter().any(|e| e["event"] == "done")
+                || started.elapsed() > Duration::from_secs(10)
+            {
+                return events;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// A reqwest client for tests that talk to the fake directly.
+pub fn http_client() -> reqwest::blocking::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::blocking::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client")
+}
+
+/// Runs with stdin closed and a watchdog; a hung command fails the test.
+pub fn run_command(mut cmd: Command) -> Run {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sfconnect starts");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut s = String::new();
+        stdout.read_to_string(&mut s).unwrap();
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = String::new();
+        stderr.read_to_string(&mut s).unwrap();
+        s
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > WATCHDOG {
+            let _ = child.kill();
+            panic!("sfconnect ran longer than {WATCHDOG:?}: {cmd:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    }
+}
