@@ -13,8 +13,8 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::support::fake_salesforce::{
-    DEFAULT_ORG_ID, DEFAULT_USER_ID, DEFAULT_USERNAME, FAKE_CLIENT_ID, FakeClient, FakeSalesforce,
-    FakeUser, SECRET_CANARY,
+    APPROVAL_LIMIT, DEFAULT_ORG_ID, DEFAULT_USER_ID, DEFAULT_USERNAME, FAKE_CLIENT_ID, FakeClient,
+    FakeSalesforce, FakeUser, SECRET_CANARY,
 };
 
 const REDIRECT: &str = "http://localhost:1717/OauthRedirect";
@@ -979,4 +979,475 @@ fn test_browser_stops_at_an_error_page() {
     assert_eq!(events[1]["status"], 400);
     let body = events[1]["body"].as_str().unwrap();
     assert!(body.contains("error=invalid_client_id"), "{body}");
+}
+
+// ------------------------------------------------ approvals, OauthToken, device flow
+
+const OTHER_CLIENT: &str = "3MVG9anotherAppEntirely";
+
+fn register_other_client(fake: &FakeSalesforce) {
+    fake.knobs().clients.push(FakeClient {
+        client_id: OTHER_CLIENT.into(),
+        secret: None,
+        redirect_uris: vec![],
+        any_loopback_port: true,
+    });
+}
+
+/// The whole code flow with another client; returns the token response.
+fn login_with(fake: &FakeSalesforce, client_id: &str) -> Value {
+    let code = code(fake, &[("client_id", client_id)]);
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("client_id", client_id),
+        ("redirect_uri", REDIRECT),
+        ("code_verifier", VERIFIER),
+    ];
+    json_ok(post_token(fake, &form))
+}
+
+fn bob() -> FakeUser {
+    FakeUser {
+        username: "bob@example.com".into(),
+        user_id: "005000000000002AAA".into(),
+        org_id: DEFAULT_ORG_ID.into(),
+        display_name: "Bob Babbage".into(),
+        email: "bob@example.com".into(),
+    }
+}
+
+fn soql(fake: &FakeSalesforce, access_token: &str, q: &str) -> Response {
+    let url = url::Url::parse_with_params(
+        &format!("{}/services/data/v66.0/query", fake.url()),
+        [("q", q)],
+    )
+    .unwrap();
+    http()
+        .get(url)
+        .bearer_auth(access_token)
+        .send()
+        .expect("query request")
+}
+
+/// Asserts a REST error (400, `[{"message","errorCode"}]`) and returns its message.
+fn rest_error(response: Response, error_code: &str) -> String {
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().expect("JSON error");
+    assert_eq!(body[0]["errorCode"], error_code, "{body}");
+    field(&body[0], "message")
+}
+
+fn records(body: &Value) -> Vec<Value> {
+    body["records"].as_array().expect("records").clone()
+}
+
+fn device_start(fake: &FakeSalesforce) -> Response {
+    let form = [
+        ("response_type", "device_code"),
+        ("client_id", FAKE_CLIENT_ID),
+        ("scope", "api refresh_token"),
+    ];
+    post_token(fake, &form)
+}
+
+fn device_poll(fake: &FakeSalesforce, device_code: &str) -> Response {
+    let form = [
+        ("grant_type", "device"),
+        ("client_id", FAKE_CLIENT_ID),
+        ("code", device_code),
+    ];
+    post_token(fake, &form)
+}
+
+/// The whole device flow with the default knobs; returns the token response.
+fn device_login(fake: &FakeSalesforce) -> Value {
+    let device_code = field(&json_ok(device_start(fake)), "device_code");
+    json_ok(device_poll(fake, &device_code))
+}
+
+#[test]
+fn a_sixth_approval_revokes_the_oldest() {
+    let fake = FakeSalesforce::start();
+    register_other_client(&fake);
+    let other_app = field(&login_with(&fake, OTHER_CLIENT), "refresh_token");
+    let logins: Vec<Value> = (0..APPROVAL_LIMIT).map(|_| login(&fake)).collect();
+    let mut live: Vec<String> = logins.iter().map(|b| field(b, "refresh_token")).collect();
+    let no_refresh = code(&fake, &[("scope", "api")]);
+    let body = json_ok(exchange(&fake, &no_refresh, VERIFIER));
+    assert!(body.get("refresh_token").is_none(), "{body}");
+    assert_eq!(
+        fake.live_refresh_tokens(DEFAULT_USER_ID, FAKE_CLIENT_ID),
+        live
+    );
+    assert!(fake.revoked_tokens().is_empty());
+
+    let sixth = field(&login(&fake), "refresh_token");
+    let oldest = live.remove(0);
+    live.push(sixth);
+    assert_eq!(
+        oauth_error(refresh(&fake, &oldest), "invalid_grant"),
+        "expired access/refresh token"
+    );
+    let oldest_access = field(&logins[0], "access_token");
+    assert_eq!(
+        bearer_get(&fake, "/services/oauth2/userinfo", &oldest_access).status(),
+        401
+    );
+    assert_eq!(fake.revoked_tokens(), vec![oldest, oldest_access]);
+    assert_eq!(
+        fake.live_refresh_tokens(DEFAULT_USER_ID, FAKE_CLIENT_ID),
+        live
+    );
+    json_ok(refresh(&fake, &live[0]));
+    assert!(
+        fake.is_refresh_token_live(&other_app),
+        "other apps count apart"
+    );
+
+    fake.add_user(bob());
+    fake.set_current_user("bob@example.com");
+    let bobs = field(&login(&fake), "refresh_token");
+    assert_eq!(
+        fake.live_refresh_tokens(DEFAULT_USER_ID, FAKE_CLIENT_ID),
+        live
+    );
+    assert_eq!(
+        fake.live_refresh_tokens("005000000000002AAA", FAKE_CLIENT_ID),
+        vec![bobs]
+    );
+
+    fake.set_current_user(DEFAULT_USERNAME);
+    let by_device = field(&device_login(&fake), "refresh_token");
+    let second_oldest = live.remove(0);
+    live.push(by_device);
+    assert!(!fake.is_refresh_token_live(&second_oldest));
+    assert_eq!(
+        fake.live_refresh_tokens(DEFAULT_USER_ID, FAKE_CLIENT_ID),
+        live
+    );
+
+    fake.grant_refresh_token(DEFAULT_USERNAME, FAKE_CLIENT_ID, "api refresh_token");
+    assert!(!fake.is_refresh_token_live(&live[0]), "seeded grants count");
+}
+
+#[test]
+fn rotation_keeps_one_approval() {
+    let fake = FakeSalesforce::start();
+    fake.knobs().rotate_refresh_tokens = true;
+    let mut chain = field(&login(&fake), "refresh_token");
+    for _ in 0..=APPROVAL_LIMIT {
+        chain = field(&json_ok(refresh(&fake, &chain)), "refresh_token");
+    }
+    assert_eq!(
+        fake.live_refresh_tokens(DEFAULT_USER_ID, FAKE_CLIENT_ID),
+        vec![chain.clone()]
+    );
+    let others: Vec<String> = (1..APPROVAL_LIMIT)
+        .map(|_| field(&login(&fake), "refresh_token"))
+        .collect();
+    assert!(fake.is_refresh_token_live(&chain));
+    assert_eq!(
+        fake.live_refresh_tokens(DEFAULT_USER_ID, FAKE_CLIENT_ID)
+            .len(),
+        APPROVAL_LIMIT
+    );
+
+    login(&fake);
+    assert!(
+        !fake.is_refresh_token_live(&chain),
+        "the chain was the oldest"
+    );
+    assert_eq!(
+        oauth_error(refresh(&fake, &chain), "invalid_grant"),
+        "expired access/refresh token"
+    );
+    assert!(!fake.rotated_token_reused());
+    assert!(others.iter().all(|t| fake.is_refresh_token_live(t)));
+}
+
+#[test]
+fn oauth_token_query_lists_the_callers_live_approvals() {
+    let fake = FakeSalesforce::start();
+    register_other_client(&fake);
+    fake.knobs().app_names = vec![(OTHER_CLIENT.into(), "Other App".into())];
+    let before = chrono::Utc::now() - chrono::Duration::seconds(1);
+    let first = login(&fake);
+    let second = login(&fake);
+    let third = login_with(&fake, OTHER_CLIENT);
+    let gone = field(&login(&fake), "refresh_token");
+    assert!(fake.revoke_refresh_token(&gone));
+    fake.add_user(bob());
+    fake.set_current_user("bob@example.com");
+    let bobs = login(&fake);
+    let first_refresh = field(&first, "refresh_token");
+    json_ok(refresh(&fake, &first_refresh));
+    json_ok(refresh(&fake, &first_refresh));
+    let after = chrono::Utc::now() + chrono::Duration::seconds(1);
+
+    let access = field(&second, "access_token");
+    let q = "SELECT Id, AppName, CreatedDate, LastUsedDate, UseCount, UserId, DeleteToken \
+             FROM OauthToken";
+    let all = json_ok(soql(&fake, &access, q));
+    assert_eq!(all["totalSize"], 3, "{all}");
+    assert_eq!(all["done"], true);
+    let rows = records(&all);
+    let names: Vec<&Value> = rows.iter().map(|r| &r["AppName"]).collect();
+    assert_eq!(names, ["sfconnect tests", "sfconnect tests", "Other App"]);
+    let counts: Vec<&Value> = rows.iter().map(|r| &r["UseCount"]).collect();
+    assert_eq!(counts, [2, 0, 0]);
+    let in_window = |value: &Value| {
+        let text = value.as_str().unwrap_or_else(|| panic!("a date: {value}"));
+        let date = chrono::DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S.000%z")
+            .unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert!(text.ends_with(".000+0000"), "{text}");
+        date >= before && date <= after
+    };
+    for row in &rows {
+        assert!(in_window(&row["CreatedDate"]), "{row}");
+        assert_eq!(row["UserId"], DEFAULT_USER_ID);
+        assert_eq!(row["Id"], Value::Null);
+        assert_eq!(row["attributes"]["type"], "OauthToken");
+        assert_eq!(
+            row.as_object().unwrap().len(),
+            8,
+            "only the fields asked: {row}"
+        );
+    }
+    assert!(in_window(&rows[0]["LastUsedDate"]));
+    assert_eq!(rows[1]["LastUsedDate"], Value::Null);
+    let delete_tokens: std::collections::BTreeSet<String> =
+        rows.iter().map(|r| field(r, "DeleteToken")).collect();
+    assert_eq!(delete_tokens.len(), 3);
+
+    let q = "select AppName, UseCount from oauthtoken where AppName = 'Other App'";
+    let other = json_ok(soql(&fake, &access, q));
+    assert_eq!(other["totalSize"], 1, "{other}");
+    assert_eq!(records(&other)[0]["AppName"], "Other App");
+    assert_eq!(records(&other)[0].as_object().unwrap().len(), 3);
+    let q = "SELECT COUNT() FROM OauthToken WHERE AppName = 'sfconnect tests'";
+    let counted = json_ok(soql(&fake, &access, q));
+    assert_eq!(counted["totalSize"], 2, "{counted}");
+    assert_eq!(counted["records"], serde_json::json!([]));
+    let q = format!("SELECT UserId FROM OauthToken WHERE UserId = '{DEFAULT_USER_ID}'");
+    assert_eq!(json_ok(soql(&fake, &access, &q))["totalSize"], 3);
+    let q = "SELECT UserId FROM OauthToken WHERE UserId = '005000000000002AAA'";
+    assert_eq!(json_ok(soql(&fake, &access, q))["totalSize"], 0);
+    let bob_rows = json_ok(soql(
+        &fake,
+        &field(&bobs, "access_token"),
+        "SELECT UserId FROM OauthToken",
+    ));
+    assert_eq!(bob_rows["totalSize"], 1);
+    assert_eq!(records(&bob_rows)[0]["UserId"], "005000000000002AAA");
+
+    let delete_token = field(&rows[2], "DeleteToken");
+    let revoke_url = url::Url::parse_with_params(
+        &format!("{}/services/oauth2/revoke", fake.url()),
+        [("token", &delete_token)],
+    )
+    .unwrap();
+    assert_eq!(http().get(revoke_url).send().unwrap().status(), 200);
+    assert!(!fake.is_refresh_token_live(&field(&third, "refresh_token")));
+    let left = json_ok(soql(&fake, &access, "SELECT AppName FROM OauthToken"));
+    assert_eq!(left["totalSize"], 2);
+
+    rest_error(
+        soql(&fake, &access, "SELECT Id FROM Account"),
+        "MALFORMED_QUERY",
+    );
+    rest_error(
+        soql(&fake, &access, "SELEC Id FROM OauthToken"),
+        "MALFORMED_QUERY",
+    );
+    let bogus = rest_error(
+        soql(&fake, &access, "SELECT Bogus FROM OauthToken"),
+        "INVALID_FIELD",
+    );
+    assert!(
+        bogus.starts_with("No such column 'Bogus' on entity 'OauthToken'"),
+        "{bogus}"
+    );
+    assert_eq!(
+        soql(
+            &fake,
+            "00D000000000001!AQbogus",
+            "SELECT Id FROM OauthToken"
+        )
+        .status(),
+        401
+    );
+}
+
+#[test]
+fn a_forbidden_oauth_token_query_answers_invalid_type() {
+    let fake = FakeSalesforce::start();
+    let access = field(&login(&fake), "access_token");
+    fake.knobs().forbid_oauth_token_query = true;
+    let forbidden = soql(&fake, &access, "SELECT AppName FROM OauthToken");
+    assert_eq!(forbidden.status(), 400);
+    assert_eq!(
+        forbidden.text().unwrap(),
+        r#"[{"message":"sObject type 'OauthToken' is not supported.","errorCode":"INVALID_TYPE"}]"#
+    );
+    fake.knobs().forbid_oauth_token_query = false;
+    let allowed = json_ok(soql(&fake, &access, "SELECT AppName FROM OauthToken"));
+    assert_eq!(allowed["totalSize"], 1);
+}
+
+#[test]
+fn refresh_error_blocks_only_refreshes() {
+    let fake = FakeSalesforce::start();
+    let refresh_token = field(&login(&fake), "refresh_token");
+    let blocks = [
+        (
+            "invalid_app_access",
+            "user is not admin approved to access this app",
+        ),
+        (
+            "app_not_found",
+            "External client app is not installed in this org",
+        ),
+        ("OAUTH_APP_BLOCKED", "this app is blocked by admin"),
+    ];
+    for (error, description) in blocks {
+        fake.knobs().refresh_error = Some((400, error.into(), description.into()));
+        assert_eq!(
+            oauth_error(refresh(&fake, &refresh_token), error),
+            description
+        );
+    }
+    let body = login(&fake);
+    assert!(
+        body.get("refresh_token").is_some(),
+        "code grants still work"
+    );
+    assert!(fake.is_refresh_token_live(&refresh_token));
+    fake.knobs().refresh_error = None;
+    json_ok(refresh(&fake, &refresh_token));
+}
+
+#[test]
+fn device_flow_is_pending_then_approved() {
+    let fake = FakeSalesforce::start();
+    fake.knobs().device_interval_secs = 0;
+    fake.knobs().device_approve_after_polls = 2;
+    let start = json_ok(device_start(&fake));
+    let device_code = field(&start, "device_code");
+    assert!(device_code.contains(SECRET_CANARY), "{device_code}");
+    assert_eq!(fake.issued_secrets(), vec![device_code.clone()]);
+    let user_code = field(&start, "user_code");
+    assert!(
+        user_code.len() == 8
+            && user_code
+                .chars()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()),
+        "{user_code}"
+    );
+    assert_eq!(
+        field(&start, "verification_uri"),
+        format!("{}/setup/connect", fake.url())
+    );
+    assert_eq!(start["interval"], 0);
+
+    for _ in 0..2 {
+        assert_eq!(
+            oauth_error(device_poll(&fake, &device_code), "authorization_pending"),
+            "authorization pending"
+        );
+    }
+    let body = json_ok(device_poll(&fake, &device_code));
+    assert_eq!(fake.device_polls(), 3);
+    let refresh_token = field(&body, "refresh_token");
+    assert!(field(&body, "access_token").starts_with("00D000000000001!AQ"));
+    assert_eq!(field(&body, "scope"), "api refresh_token");
+    assert_eq!(field(&body, "instance_url"), fake.url());
+    assert_eq!(field(&body, "token_type"), "Bearer");
+    assert!(field(&body, "id").ends_with(&format!("/id/{DEFAULT_ORG_ID}/{DEFAULT_USER_ID}")));
+    assert!(field(&body, "issued_at").parse::<u128>().is_ok());
+    assert!(STANDARD.decode(field(&body, "signature")).is_ok());
+    assert_eq!(
+        fake.live_refresh_tokens(DEFAULT_USER_ID, FAKE_CLIENT_ID),
+        vec![refresh_token.clone()]
+    );
+    json_ok(refresh(&fake, &refresh_token));
+    assert_eq!(
+        oauth_error(device_poll(&fake, &device_code), "invalid_grant"),
+        "expired authorization code"
+    );
+
+    let page = http()
+        .get(format!("{}/setup/connect", fake.url()))
+        .send()
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(page.text().unwrap().contains("name=\"user_code\""));
+}
+
+#[test]
+fn device_polls_faster_than_the_interval_get_slow_down() {
+    let fake = FakeSalesforce::start();
+    fake.knobs().device_approve_after_polls = 1;
+    let start = json_ok(device_start(&fake));
+    assert_eq!(start["interval"], 1);
+    let device_code = field(&start, "device_code");
+    oauth_error(device_poll(&fake, &device_code), "authorization_pending");
+    assert_eq!(fake.device_slow_downs(), 0);
+    assert_eq!(
+        oauth_error(device_poll(&fake, &device_code), "slow_down"),
+        "slow down"
+    );
+    assert_eq!(fake.device_slow_downs(), 1);
+    std::thread::sleep(Duration::from_millis(1100));
+    let body = json_ok(device_poll(&fake, &device_code));
+    assert!(body.get("refresh_token").is_some(), "{body}");
+    assert_eq!(fake.device_slow_downs(), 1);
+    assert_eq!(fake.device_polls(), 3);
+}
+
+#[test]
+fn device_flow_denied_expired_and_disabled() {
+    let fake = FakeSalesforce::start();
+    fake.knobs().device_deny = true;
+    let denied = field(&json_ok(device_start(&fake)), "device_code");
+    assert_eq!(
+        oauth_error(device_poll(&fake, &denied), "access_denied"),
+        "end-user denied authorization"
+    );
+    oauth_error(device_poll(&fake, &denied), "invalid_grant");
+    assert!(
+        fake.live_refresh_tokens(DEFAULT_USER_ID, FAKE_CLIENT_ID)
+            .is_empty()
+    );
+
+    fake.knobs().device_deny = false;
+    fake.knobs().device_code_ttl = Duration::ZERO;
+    let stale = field(&json_ok(device_start(&fake)), "device_code");
+    assert_eq!(
+        oauth_error(device_poll(&fake, &stale), "invalid_grant"),
+        "expired authorization code"
+    );
+
+    fake.knobs().device_code_ttl = Duration::from_secs(600);
+    let waiting = field(&json_ok(device_start(&fake)), "device_code");
+    fake.knobs().device_flow_enabled = false;
+    assert_eq!(
+        oauth_error(device_start(&fake), "oauth_flow_disabled"),
+        "device flow is not enabled for this app"
+    );
+    oauth_error(device_poll(&fake, &waiting), "oauth_flow_disabled");
+    fake.knobs().device_flow_enabled = true;
+    json_ok(device_poll(&fake, &waiting));
+
+    let unknown = post_token(
+        &fake,
+        &[("response_type", "device_code"), ("client_id", "nope")],
+    );
+    oauth_error(unknown, "invalid_client_id");
 }
