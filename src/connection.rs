@@ -40,6 +40,19 @@ pub struct Connection {
     pub store: String,
     /// Key of the secret-store entry; random, never derived from the alias.
     pub id: String,
+    /// The last verdict on this connection from Salesforce, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health: Option<Health>,
+}
+
+/// What Salesforce last said about a connection, kept so `tokens list` can
+/// show it without a network call.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Health {
+    /// `ok`, `revoked`, `unreachable`, `blocked` or `error`.
+    pub status: String,
+    pub detail: String,
+    pub checked_at: DateTime<Utc>,
 }
 
 impl Index {
@@ -52,6 +65,38 @@ impl Index {
 
     pub fn find(&self, alias: &str) -> Option<&Connection> {
         self.connections.iter().find(|c| c.alias == alias)
+    }
+
+    /// The connection a command acts on: the alias given, else
+    /// `SFCONNECT_ALIAS`, else the only connection. Never a stored "current"
+    /// connection, which would race between shells.
+    pub fn resolve(&self, alias: Option<&str>) -> Result<&Connection> {
+        let from_env = std::env::var("SFCONNECT_ALIAS")
+            .ok()
+            .filter(|a| !a.is_empty());
+        let wanted = alias.map(str::to_string).or(from_env);
+        match (wanted, self.connections.as_slice()) {
+            (Some(alias), _) => self.find(&alias).ok_or_else(|| {
+                Error::no_such_connection(format!("no connection named {alias}"))
+                    .with_hint(self.aliases_hint())
+            }),
+            (None, [only]) => Ok(only),
+            (None, []) => Err(Error::no_such_connection("nothing is linked yet")
+                .with_hint("link a connection with `sfconnect link`")),
+            (None, _) => Err(Error::usage(format!(
+                "several connections are linked; name one: {}",
+                self.aliases().join(", ")
+            ))
+            .with_hint("pass the alias as the first argument, or set SFCONNECT_ALIAS")),
+        }
+    }
+
+    pub fn aliases_hint(&self) -> String {
+        if self.connections.is_empty() {
+            "nothing is linked yet; link with `sfconnect link`".to_string()
+        } else {
+            format!("linked connections: {}", self.aliases().join(", "))
+        }
     }
 
     pub fn aliases(&self) -> Vec<&str> {

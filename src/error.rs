@@ -19,6 +19,8 @@ pub enum Exit {
     Network = 5,
     SecretStore = 6,
     LoginNotCompleted = 7,
+    /// `sfconnect api`: the API answered with a non-2xx, non-5xx status.
+    HttpStatus = 8,
 }
 
 impl Exit {
@@ -32,6 +34,8 @@ pub struct Error {
     pub exit: Exit,
     pub message: String,
     pub hint: Option<String>,
+    /// Salesforce's own error code (`invalid_grant`, ...), when it said one.
+    pub salesforce_code: Option<String>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -42,11 +46,17 @@ impl Error {
             exit,
             message: message.into(),
             hint: None,
+            salesforce_code: None,
         }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_salesforce_code(mut self, code: &str) -> Self {
+        self.salesforce_code = Some(code.to_string());
         self
     }
 
@@ -104,6 +114,7 @@ mod tests {
             (Exit::Network, 5),
             (Exit::SecretStore, 6),
             (Exit::LoginNotCompleted, 7),
+            (Exit::HttpStatus, 8),
         ];
         for (exit, code) in pinned {
             assert_eq!(exit.code(), code, "{exit:?}");

@@ -3,6 +3,7 @@
 //! `main` only parses, runs the command, and turns an error into one line on
 //! stderr (plus a hint) and its documented exit code.
 
+mod access;
 mod app;
 mod browser;
 mod callback;

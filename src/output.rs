@@ -5,21 +5,49 @@
 //! (`sfconnect tokens list | head -1`) is not an error: we stop quietly with
 //! exit 0, like other Unix tools.
 
-use std::io::{ErrorKind, Write};
+use std::io::{ErrorKind, Read, Write};
 
 /// Prints `text` on stdout, exiting 0 at once if the reader has gone away.
 pub fn print(text: &str) {
+    print_bytes(text.as_bytes());
+}
+
+pub fn print_bytes(bytes: &[u8]) {
     let mut stdout = std::io::stdout().lock();
-    let result = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush());
-    if let Err(e) = result {
-        if e.kind() == ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
-        eprintln!("sfconnect: error: cannot write to stdout: {e}");
-        std::process::exit(1);
+    if let Err(e) = stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        stdout_failed(&e);
     }
+}
+
+/// Copies a whole reader (an HTTP body of any size) to stdout.
+pub fn stream(mut reader: impl Read) {
+    let mut stdout = std::io::stdout().lock();
+    let mut buffer = [0u8; 64 * 1024];
+    loop {
+        let n = match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => {
+                note(&format!("sfconnect: error: the response broke off: {e}"));
+                std::process::exit(crate::error::Exit::Network.code());
+            }
+        };
+        if let Err(e) = stdout.write_all(&buffer[..n]) {
+            stdout_failed(&e);
+        }
+    }
+    if let Err(e) = stdout.flush() {
+        stdout_failed(&e);
+    }
+}
+
+fn stdout_failed(e: &std::io::Error) -> ! {
+    if e.kind() == ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    note(&format!("sfconnect: error: cannot write to stdout: {e}"));
+    std::process::exit(crate::error::Exit::Unexpected.code());
 }
 
 /// A line for the user on stderr.

@@ -20,15 +20,13 @@ use crate::salesforce::errors::describe;
 use crate::salesforce::hosts::{choose_login_url, parse_server_url};
 use crate::salesforce::http::Http;
 use crate::salesforce::identity;
-use crate::salesforce::oauth::{AppConfig, PendingLogin};
+use crate::salesforce::oauth::{AppConfig, PLATFORM_CLI, PendingLogin};
 use crate::salesforce::revoke::revoke;
 use crate::secret::Secret;
 use crate::secrets::{self, SecretStore, StoreKind, StoredTokens, load_tokens, save_tokens};
 use chrono::{SubsecRound, Utc};
 use std::time::{Duration, Instant};
 
-/// The Salesforce CLI's public app, present in many orgs.
-pub const PLATFORM_CLI: &str = "PlatformCLI";
 const PLATFORM_CLI_SCOPES: &str = "refresh_token api web";
 /// The permissions of the product brief.
 const CUSTOM_APP_SCOPES: &str =
@@ -37,13 +35,12 @@ const CUSTOM_APP_SCOPES: &str =
 pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
     let app = app_config(&args)?;
     let scopes = scopes(&args, &app.client_id)?;
-    // An unreadable index fails now, not after the user has logged in.
-    let index = ctx.registry.load()?;
+    // An unreadable index fails now, not after the user has logged in. A
+    // taken alias is judged after the login, when we know who logged in:
+    // the same user, org and app re-links (and replaces) it.
+    ctx.registry.load()?;
     if let Some(alias) = &args.alias {
         validate_alias(alias)?;
-        if index.find(alias).is_some() && !args.force {
-            return Err(alias_taken(alias));
-        }
     }
     // Prove the store works before the browser opens: a login is not wasted.
     let (store_kind, store) = ctx.default_store()?;
@@ -215,6 +212,7 @@ fn complete(
             last_refreshed_at: Some(Utc::now().trunc_subsecs(0)),
             store: store_kind.name().to_string(),
             id: secrets::new_id(),
+            health: None,
         };
         let secret = StoredTokens {
             refresh_token: refresh_token.clone(),

@@ -1,8 +1,11 @@
 //! One file per command; `run` dispatches.
 
+mod api;
+mod exec;
 mod link;
 mod list;
 mod revoke;
+mod token;
 
 use crate::app::Context;
 use crate::cli::{Cli, Command, TokensCommand};
@@ -14,5 +17,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Link(args) => link::run(&ctx, args),
         Command::Tokens(TokensCommand::List(args)) => list::run(&ctx, args),
         Command::Revoke(args) => revoke::run(&ctx, args),
+        Command::Token(args) => token::run(&ctx, args),
+        Command::Exec(args) => exec::run(&ctx, args),
+        Command::Api(args) => api::run(&ctx, args),
     }
 }

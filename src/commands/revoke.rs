@@ -62,16 +62,11 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
         .map(String::as_str)
         .collect();
     if !unknown.is_empty() {
-        let known = index.aliases().join(", ");
         return Err(Error::no_such_connection(format!(
             "no connection named {}; nothing was revoked",
             unknown.join(", ")
         ))
-        .with_hint(if known.is_empty() {
-            "nothing is linked yet".to_string()
-        } else {
-            format!("linked connections: {known}")
-        }));
+        .with_hint(index.aliases_hint()));
     }
     if aliases.is_empty() {
         output::note("Nothing is linked; nothing to revoke.");

@@ -19,6 +19,24 @@ pub enum Stage {
 pub const INVALID_GRANT_CAUSES: &str = "revoked in Salesforce, expired after a password change or idle time, or pushed out by Salesforce's limit of five approvals per user per connected app (a sixth login anywhere revokes the oldest)";
 
 pub fn token_endpoint_error(code: &str, description: &str, stage: Stage) -> Error {
+    classify(code, description, stage).with_salesforce_code(code)
+}
+
+/// Codes meaning the app is blocked or not approved for this user: an admin
+/// must act; logging in again does not help.
+pub fn is_app_blocked(code: &str) -> bool {
+    matches!(
+        code,
+        "invalid_app_access"
+            | "app_not_found"
+            | "OAUTH_APP_BLOCKED"
+            | "app_blocked"
+            | "OAUTH_EC_APP_NOT_FOUND"
+            | "OAUTH_APP_ACCESS_DENIED"
+    )
+}
+
+fn classify(code: &str, description: &str, stage: Stage) -> Error {
     let said = describe(code, description);
     match (code, stage) {
         ("invalid_grant", Stage::Refresh) => Error::relink(format!(
@@ -36,7 +54,7 @@ pub fn token_endpoint_error(code: &str, description: &str, stage: Stage) -> Erro
             "Salesforce refused the app's credentials ({said})"
         ))
         .with_hint("if the app requires a client secret, set SFCONNECT_CLIENT_SECRET to its consumer secret; otherwise turn off \"Require Secret\" in the app's OAuth settings"),
-        ("invalid_app_access" | "app_not_found" | "OAUTH_APP_BLOCKED" | "app_blocked", _) => {
+        (code, _) if is_app_blocked(code) => {
             Error::relink(format!("Salesforce blocks this app for this user ({said})"))
                 .with_hint("ask a Salesforce admin to install and approve the External Client App for your profile")
         }

@@ -59,12 +59,19 @@ impl Http {
     /// Sends a request and reads the answer; transport failures and 5xx
     /// answers become exit-5 errors naming `host`.
     pub fn send(&self, request: RequestBuilder, host: &str) -> Result<Answer> {
-        let response = request.send().map_err(|e| transport_error(host, &e))?;
-        let answer = read_answer(response, host)?;
+        let answer = read_answer(self.open(request, host)?, host)?;
         if answer.status >= 500 {
             return Err(server_error(host, answer.status));
         }
         Ok(answer)
+    }
+}
+
+impl Http {
+    /// Sends a request and returns the response unread, whatever its status;
+    /// only transport failures are errors.
+    pub fn open(&self, request: RequestBuilder, host: &str) -> Result<Response> {
+        request.send().map_err(|e| transport_error(host, &e))
     }
 }
 
@@ -76,7 +83,7 @@ fn timeout_secs() -> u64 {
         .unwrap_or(DEFAULT_TIMEOUT_SECS)
 }
 
-fn read_answer(response: Response, host: &str) -> Result<Answer> {
+pub fn read_answer(response: Response, host: &str) -> Result<Answer> {
     let status = response.status().as_u16();
     let content_type = response
         .headers()

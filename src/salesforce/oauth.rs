@@ -23,6 +23,9 @@ use oauth2::{
 };
 use serde::{Deserialize, Serialize};
 
+/// The Salesforce CLI's public app, present in many orgs; the default client.
+pub const PLATFORM_CLI: &str = "PlatformCLI";
+
 /// The fields Salesforce adds to a token response. Unknown ones (such as
 /// `sfdc_community_url` or `api_instance_url`) are ignored.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -435,17 +435,34 @@ fn alias_rules() {
     let sandbox = Sandbox::new();
     let run = sandbox.link(&["--alias", "bad alias"]).expect(2);
     assert!(run.stderr.contains("invalid alias"));
+    assert_eq!(
+        sandbox.fake.requests().len(),
+        0,
+        "refused before the browser"
+    );
     sandbox.link(&["--alias", "prod"]).expect(0);
-    let before = sandbox.fake.count("GET", "/services/oauth2/authorize");
-    // Another login under a taken alias is refused before the browser opens.
+    // Another user logging in under a taken alias is refused, and the fresh
+    // token is revoked so it does not hold one of that user's approvals.
+    sandbox.fake.add_user(crate::list::second_user());
+    sandbox.fake.set_current_user("bob@example.com.uat");
     let run = sandbox.link(&["--alias", "prod"]).expect(2);
     assert!(run.stderr.contains("already in use"), "{}", run.stderr);
     assert!(run.stderr.contains("--force"));
-    assert_eq!(
-        sandbox.fake.count("GET", "/services/oauth2/authorize"),
-        before
+    assert!(
+        run.stderr.contains("revoked at Salesforce"),
+        "{}",
+        run.stderr
     );
-    assert_eq!(sandbox.connections().len(), 1);
+    let bob = crate::list::second_user();
+    assert!(
+        sandbox
+            .fake
+            .live_refresh_tokens(&bob.user_id, FAKE_CLIENT_ID)
+            .is_empty()
+    );
+    let connections = sandbox.connections();
+    assert_eq!(connections.len(), 1);
+    assert_eq!(connections[0]["username"], DEFAULT_USERNAME);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use crate::support::Sandbox;
 use crate::support::fake_salesforce::{DEFAULT_ORG_ID, DEFAULT_USERNAME, FakeUser};
 
-fn second_user() -> FakeUser {
+pub fn second_user() -> FakeUser {
     FakeUser {
         username: "bob@example.com.uat".into(),
         user_id: "005000000000002AAA".into(),

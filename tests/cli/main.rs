@@ -2,9 +2,12 @@
 //! Salesforce on loopback, driven by a test browser. One test binary, with a
 //! module per command.
 
+mod api;
+mod exec;
 mod fake_server;
 mod keychain;
 mod link;
 mod list;
 mod revoke;
 mod support;
+mod token;

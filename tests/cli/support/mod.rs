@@ -96,7 +96,40 @@ impl Sandbox {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        run_command(self.command(args))
+        run_command(self.command(args), None)
+    }
+
+    /// Runs with `input` on stdin.
+    pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Run {
+        run_command(self.command(args), Some(input))
+    }
+
+    /// The connection's entry in the index, by alias.
+    pub fn connection(&self, alias: &str) -> Value {
+        self.connections()
+            .into_iter()
+            .find(|c| c["alias"] == alias)
+            .unwrap_or_else(|| panic!("no connection {alias}"))
+    }
+
+    /// The stored tokens of a connection, by alias.
+    pub fn tokens_of(&self, alias: &str) -> Value {
+        let id = self.connection(alias)["id"].as_str().unwrap().to_string();
+        self.stored_tokens(&id).expect("secret stored")
+    }
+
+    /// Rewrites a connection's stored tokens (the file store), e.g. to age
+    /// the cached access token.
+    pub fn edit_tokens(&self, alias: &str, edit: impl FnOnce(&mut Value)) {
+        let id = self.connection(alias)["id"].as_str().unwrap().to_string();
+        let path = self.config_dir().join("secrets.json");
+        let mut file: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let mut tokens: Value =
+            serde_json::from_str(file["secrets"][&id].as_str().unwrap()).unwrap();
+        edit(&mut tokens);
+        file["secrets"][&id] = Value::String(tokens.to_string());
+        std::fs::write(&path, file.to_string()).unwrap();
     }
 
     /// `sfconnect link` against the fake, on any free port.
@@ -171,14 +204,27 @@ pub fn http_client() -> reqwest::blocking::Client {
         .expect("client")
 }
 
-/// Runs with stdin closed and a watchdog; a hung command fails the test.
-pub fn run_command(mut cmd: Command) -> Run {
+/// Runs with stdin closed (or fed `input`) and a watchdog; a hung command
+/// fails the test.
+pub fn run_command(mut cmd: Command, input: Option<&str>) -> Run {
     let mut child = cmd
-        .stdin(Stdio::null())
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("sfconnect starts");
+    if let Some(input) = input {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        let input = input.to_string();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(input.as_bytes());
+        });
+    }
     let mut stdout = child.stdout.take().unwrap();
     let mut stderr = child.stderr.take().unwrap();
     let out = std::thread::spawn(move || {

@@ -1,0 +1,75 @@
+//! `sfconnect exec [ALIAS] -- CMD...`: run a command with a fresh token in
+//! its environment.
+//!
+//! The token goes through the environment, never argv, where any local user
+//! could read it with `ps` (security checklist, "Files and processes").
+//! stdin, stdout and stderr pass straight through, and we exit with the
+//! child's code, or 128+N when signal N ended it, as shells do.
+
+use crate::access::{self, Freshness};
+use crate::app::Context;
+use crate::cli::ExecArgs;
+use crate::error::{Error, Result};
+use std::io::ErrorKind;
+use std::process::Command;
+
+pub fn run(ctx: &Context, args: ExecArgs) -> Result<()> {
+    let index = ctx.registry.load()?;
+    let connection = index.resolve(args.alias.as_deref())?;
+    let freshness = Freshness {
+        max_age: args.freshness.max_age,
+        force: args.freshness.fresh,
+    };
+    let access = access::obtain(ctx, connection, freshness)?;
+    let (program, rest) = args.command.split_first().expect("clap requires CMD");
+    let c = &access.connection;
+    let spawned = Command::new(program)
+        .args(rest)
+        .env("SF_ACCESS_TOKEN", access.token.expose())
+        .env("SF_INSTANCE_URL", &c.instance_url)
+        .env("SF_USERNAME", &c.username)
+        .env("SF_ORG_ID", &c.org_id)
+        .spawn();
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(e) => {
+            let code = if e.kind() == ErrorKind::NotFound {
+                127
+            } else {
+                126
+            };
+            crate::output::note(&format!("sfconnect: error: cannot run {program}: {e}"));
+            std::process::exit(code);
+        }
+    };
+    // Ctrl-C reaches the child too (same process group); we wait for it
+    // to decide, and report its exit instead of dying first.
+    ignore_interrupts();
+    let status = child
+        .wait()
+        .map_err(|e| Error::unexpected(format!("lost track of {program}: {e}")))?;
+    std::process::exit(exit_code(status));
+}
+
+#[cfg(unix)]
+fn ignore_interrupts() {
+    // SAFETY: setting a signal disposition to SIG_IGN has no handler to race.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_IGN);
+        libc::signal(libc::SIGQUIT, libc::SIG_IGN);
+    }
+}
+
+#[cfg(not(unix))]
+fn ignore_interrupts() {}
+
+fn exit_code(status: std::process::ExitStatus) -> i32 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return 128 + signal;
+        }
+    }
+    status.code().unwrap_or(1)
+}

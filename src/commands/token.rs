@@ -1,0 +1,66 @@
+//! `sfconnect token [ALIAS]`: a valid access token on stdout, nothing else.
+//!
+//! The contract scripts rely on: exactly one line (or the chosen format) on
+//! stdout, every message on stderr, exit codes to branch on. A young cached
+//! token is printed without any network call.
+
+use crate::access::{self, Freshness};
+use crate::app::Context;
+use crate::cli::{TokenArgs, TokenFormat};
+use crate::error::Result;
+use crate::output;
+use chrono::SecondsFormat;
+use serde_json::json;
+
+pub fn run(ctx: &Context, args: TokenArgs) -> Result<()> {
+    let index = ctx.registry.load()?;
+    let connection = index.resolve(args.alias.as_deref())?;
+    let freshness = Freshness {
+        max_age: args.freshness.max_age,
+        force: args.freshness.fresh,
+    };
+    let access = access::obtain(ctx, connection, freshness)?;
+    let token = access.token.expose();
+    let c = &access.connection;
+    let text = match args.format {
+        TokenFormat::Bare => format!("{token}\n"),
+        TokenFormat::Header => format!("Authorization: Bearer {token}\n"),
+        TokenFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&json!({
+                "alias": c.alias,
+                "access_token": token,
+                "instance_url": c.instance_url,
+                "username": c.username,
+                "org_id": c.org_id,
+                "issued_at": access.issued_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            }))
+            .expect("JSON encodes");
+            text.push('\n');
+            text
+        }
+        TokenFormat::Env => format!(
+            "SF_ACCESS_TOKEN={}\nSF_INSTANCE_URL={}\n",
+            shell_quote(token),
+            shell_quote(&c.instance_url)
+        ),
+    };
+    output::print(&text);
+    Ok(())
+}
+
+/// POSIX single quotes: safe for `eval` whatever the value holds.
+pub fn shell_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_survives_eval() {
+        assert_eq!(shell_quote("00D!AQ.x"), "'00D!AQ.x'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote("$(rm -rf ~)"), "'$(rm -rf ~)'");
+    }
+}

@@ -1,0 +1,163 @@
+//! `sfconnect api`: GET and POST, headers, the 401 refresh-and-retry,
+//! non-2xx statuses, and the token staying on its instance.
+
+use crate::support::Sandbox;
+use serde_json::Value;
+
+fn linked() -> Sandbox {
+    let sandbox = Sandbox::new();
+    sandbox.link(&["--alias", "prod"]).expect(0);
+    sandbox
+}
+
+fn last_rest_request(sandbox: &Sandbox) -> crate::support::fake_salesforce::Recorded {
+    sandbox
+        .fake
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.path.starts_with("/services/data/"))
+        .expect("a REST request")
+}
+
+#[test]
+fn get_sends_the_bearer_token_and_prints_the_body() {
+    let sandbox = linked();
+    let token = sandbox.tokens_of("prod")["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let run = sandbox
+        .run(&[
+            "api",
+            "prod",
+            "/services/data/v62.0/sobjects",
+            "-H",
+            "X-Trace: abc",
+        ])
+        .expect(0);
+    let body: Value = run.json();
+    assert_eq!(body["method"], "GET");
+    assert_eq!(body["path"], "/services/data/v62.0/sobjects");
+    let request = last_rest_request(&sandbox);
+    assert_eq!(
+        request.header("authorization"),
+        Some(format!("Bearer {token}").as_str())
+    );
+    assert_eq!(request.header("x-trace"), Some("abc"));
+    assert!(!run.stderr.contains(&token));
+}
+
+#[test]
+fn post_patch_and_bodies_from_files_and_stdin() {
+    let sandbox = linked();
+    let run = sandbox
+        .run(&[
+            "api",
+            "prod",
+            "/services/data/v62.0/sobjects/Account",
+            "-d",
+            r#"{"Name":"Acme"}"#,
+        ])
+        .expect(0);
+    assert_eq!(run.json()["method"], "POST");
+    assert_eq!(run.json()["body"], r#"{"Name":"Acme"}"#);
+    assert_eq!(
+        last_rest_request(&sandbox).header("content-type"),
+        Some("application/json")
+    );
+
+    let file = sandbox.config_dir().join("account.json");
+    std::fs::write(&file, r#"{"Name":"From file"}"#).unwrap();
+    let at_file = format!("@{}", file.display());
+    let run = sandbox
+        .run(&[
+            "api",
+            "prod",
+            "/services/data/v62.0/sobjects/Account/001",
+            "-X",
+            "PATCH",
+            "-d",
+            &at_file,
+        ])
+        .expect(0);
+    assert_eq!(run.json()["method"], "PATCH");
+    assert_eq!(run.json()["body"], r#"{"Name":"From file"}"#);
+
+    let run = sandbox.run_with_stdin(
+        &[
+            "api",
+            "prod",
+            "/services/data/v62.0/sobjects/Account",
+            "-d",
+            "@-",
+        ],
+        r#"{"Name":"From stdin"}"#,
+    );
+    assert_eq!(run.expect(0).json()["body"], r#"{"Name":"From stdin"}"#);
+}
+
+#[test]
+fn an_expired_session_is_refreshed_once_and_retried() {
+    let sandbox = linked();
+    sandbox.fake.knobs().access_token_ttl = std::time::Duration::from_secs(2);
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let run = sandbox
+        .run(&["api", "prod", "/services/data/v62.0/limits"])
+        .expect(0);
+    assert_eq!(run.json()["method"], "GET");
+    assert_eq!(sandbox.fake.token_requests("refresh_token"), 1);
+    let rest = sandbox
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/services/data/v62.0/limits")
+        .count();
+    assert_eq!(rest, 2, "one 401, one retry");
+}
+
+#[test]
+fn non_2xx_prints_the_body_and_exits_8() {
+    let sandbox = linked();
+    let run = sandbox
+        .run(&["api", "prod", "/services/data/v62.0/notfound"])
+        .expect(8);
+    assert!(run.stderr.contains("HTTP 404"), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("NOT_FOUND"),
+        "the body still goes to stdout: {}",
+        run.stdout
+    );
+
+    sandbox.fake.knobs().fail_paths = vec![("/services/data/".into(), 503)];
+    let run = sandbox
+        .run(&["api", "prod", "/services/data/v62.0/limits"])
+        .expect(5);
+    assert!(run.stderr.contains("HTTP 503"), "{}", run.stderr);
+}
+
+#[test]
+fn the_token_goes_nowhere_but_the_instance() {
+    let sandbox = linked();
+    let before = sandbox.fake.requests().len();
+    for url in [
+        "https://evil.example/services/data/",
+        "http://127.0.0.2:1/x",
+    ] {
+        let run = sandbox.run(&["api", "prod", url]).expect(2);
+        assert!(
+            run.stderr.contains("not on this connection's instance"),
+            "{}",
+            run.stderr
+        );
+    }
+    let own = format!("{}/services/data/v62.0/limits", sandbox.fake.url());
+    sandbox.run(&["api", "prod", &own]).expect(0);
+    assert_eq!(sandbox.fake.requests().len(), before + 1);
+    sandbox
+        .run(&["api", "prod", "/x", "-H", "bad header"])
+        .expect(2);
+    sandbox
+        .run(&["api", "prod", "/x", "-H", "Authorization: Bearer stolen"])
+        .expect(2);
+}

@@ -1,0 +1,90 @@
+//! `sfconnect exec`: the environment, stdio and the exit code.
+
+use crate::support::Sandbox;
+
+#[test]
+fn the_command_gets_the_connection_in_its_environment() {
+    let sandbox = Sandbox::new();
+    sandbox.link(&["--alias", "prod"]).expect(0);
+    let token = sandbox.tokens_of("prod")["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let script =
+        r#"printf '%s|%s|%s|%s' "$SF_ACCESS_TOKEN" "$SF_INSTANCE_URL" "$SF_USERNAME" "$SF_ORG_ID""#;
+    let run = sandbox
+        .run(&["exec", "prod", "--", "sh", "-c", script])
+        .expect(0);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "{token}|{}|ada@example.com|{}",
+            sandbox.fake.url(),
+            crate::support::fake_salesforce::DEFAULT_ORG_ID
+        )
+    );
+    // Not in the child's argv.
+    #[cfg(target_os = "linux")]
+    {
+        let run = sandbox
+            .run(&[
+                "exec",
+                "prod",
+                "--",
+                "sh",
+                "-c",
+                "tr '\\0' ' ' < /proc/$$/cmdline",
+            ])
+            .expect(0);
+        assert!(run.stdout.contains("sh -c"), "{}", run.stdout);
+        assert!(!run.stdout.contains(&token));
+    }
+}
+
+#[test]
+fn stdio_passes_through_and_the_exit_code_is_the_commands() {
+    let sandbox = Sandbox::new();
+    sandbox.link(&["--alias", "prod"]).expect(0);
+    let run = sandbox
+        .run_with_stdin(
+            &[
+                "exec",
+                "prod",
+                "--",
+                "sh",
+                "-c",
+                "cat; echo oops >&2; exit 42",
+            ],
+            "piped input\n",
+        )
+        .expect(42);
+    assert_eq!(run.stdout, "piped input\n");
+    assert!(run.stderr.contains("oops"));
+    sandbox
+        .run(&["exec", "prod", "--", "sh", "-c", "kill -TERM $$"])
+        .expect(128 + 15);
+    sandbox.run(&["exec", "prod", "--", "true"]).expect(0);
+    let run = sandbox
+        .run(&["exec", "prod", "--", "/nonexistent/command"])
+        .expect(127);
+    assert!(run.stderr.contains("/nonexistent/command"));
+    let run = sandbox.run(&["exec", "prod"]).expect(2);
+    assert!(run.stderr.contains("CMD"), "{}", run.stderr);
+}
+
+#[test]
+fn no_token_no_command() {
+    let sandbox = Sandbox::new();
+    sandbox.link(&["--alias", "prod"]).expect(0);
+    let refresh = sandbox.tokens_of("prod")["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    sandbox.fake.revoke_refresh_token(&refresh);
+    let marker = sandbox.config_dir().join("ran");
+    let script = format!("touch '{}'", marker.display());
+    sandbox
+        .run(&["exec", "prod", "--fresh", "--", "sh", "-c", &script])
+        .expect(4);
+    assert!(!marker.exists(), "the command must not run without a token");
+}

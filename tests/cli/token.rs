@@ -1,0 +1,254 @@
+//! `sfconnect token`: formats, the cache, --fresh and --max-age, choosing
+//! the connection, rotation under parallel callers, dead tokens, outages.
+
+use crate::support::Sandbox;
+use crate::support::fake_salesforce::{DEFAULT_USER_ID, FAKE_CLIENT_ID};
+use serde_json::Value;
+
+fn linked(alias: &str) -> Sandbox {
+    let sandbox = Sandbox::new();
+    sandbox.link(&["--alias", alias]).expect(0);
+    sandbox
+}
+
+fn cached_access_token(sandbox: &Sandbox, alias: &str) -> String {
+    sandbox.tokens_of(alias)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn every_format_prints_only_the_token() {
+    let sandbox = linked("prod");
+    let token = cached_access_token(&sandbox, "prod");
+    let url = sandbox.fake.url();
+
+    let run = sandbox.run(&["token", "prod"]).expect(0);
+    assert_eq!(run.stdout, format!("{token}\n"));
+    assert_eq!(run.stdout.lines().count(), 1);
+    assert!(
+        !run.stderr.contains(&token),
+        "messages never carry the token"
+    );
+
+    let run = sandbox
+        .run(&["token", "prod", "--format", "header"])
+        .expect(0);
+    assert_eq!(run.stdout, format!("Authorization: Bearer {token}\n"));
+
+    let json = sandbox
+        .run(&["token", "prod", "--format", "json"])
+        .expect(0)
+        .json();
+    assert_eq!(json["alias"], "prod");
+    assert_eq!(json["access_token"], token.as_str());
+    assert_eq!(json["instance_url"], url.as_str());
+    assert_eq!(json["username"], "ada@example.com");
+    assert_eq!(
+        json["org_id"],
+        crate::support::fake_salesforce::DEFAULT_ORG_ID
+    );
+    assert!(chrono::DateTime::parse_from_rfc3339(json["issued_at"].as_str().unwrap()).is_ok());
+
+    let env = sandbox
+        .run(&["token", "prod", "--format", "env"])
+        .expect(0)
+        .stdout;
+    assert_eq!(env.lines().count(), 2);
+    // The env format must survive `eval` in a real shell.
+    let out = std::process::Command::new("sh")
+        .args([
+            "-c",
+            "eval \"$1\"; printf '%s|%s' \"$SF_ACCESS_TOKEN\" \"$SF_INSTANCE_URL\"",
+            "sh",
+            &env,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("{token}|{url}")
+    );
+}
+
+#[test]
+fn a_young_cached_token_needs_no_network() {
+    let sandbox = linked("prod");
+    let before = sandbox.fake.requests().len();
+    sandbox.fake.knobs().fail_status = Some(503);
+    for _ in 0..3 {
+        sandbox.run(&["token", "prod"]).expect(0);
+    }
+    assert_eq!(sandbox.fake.requests().len(), before, "no request at all");
+    assert!(sandbox.connection("prod")["last_used_at"].is_string());
+}
+
+#[test]
+fn fresh_and_max_age_decide_when_to_refresh() {
+    let sandbox = linked("prod");
+    let first = cached_access_token(&sandbox, "prod");
+
+    let run = sandbox.run(&["token", "prod", "--fresh"]).expect(0);
+    assert_eq!(sandbox.fake.token_requests("refresh_token"), 1);
+    let second = run.stdout.trim().to_string();
+    assert_ne!(second, first);
+    assert_eq!(
+        cached_access_token(&sandbox, "prod"),
+        second,
+        "the new token is cached"
+    );
+    assert!(sandbox.connection("prod")["last_refreshed_at"].is_string());
+
+    // Age the cached token by 20 minutes: older than the default 10m.
+    let twenty_minutes_ago = chrono::Utc::now().timestamp_millis() - 20 * 60 * 1000;
+    sandbox.edit_tokens("prod", |t| {
+        t["access_issued_at_ms"] = twenty_minutes_ago.into()
+    });
+    sandbox.run(&["token", "prod", "--max-age", "1h"]).expect(0);
+    assert_eq!(
+        sandbox.fake.token_requests("refresh_token"),
+        1,
+        "1h tolerates 20 minutes"
+    );
+    let run = sandbox.run(&["token", "prod"]).expect(0);
+    assert_eq!(
+        sandbox.fake.token_requests("refresh_token"),
+        2,
+        "10m does not"
+    );
+    assert_ne!(run.stdout.trim(), second);
+    let run = sandbox
+        .run(&["token", "prod", "--max-age", "soon"])
+        .expect(2);
+    assert!(run.stderr.contains("max-age"), "{}", run.stderr);
+}
+
+#[test]
+fn choosing_the_connection() {
+    let mut sandbox = Sandbox::new();
+    let run = sandbox.run(&["token"]).expect(3);
+    assert!(run.stderr.contains("nothing is linked"), "{}", run.stderr);
+
+    sandbox.link(&["--alias", "one"]).expect(0);
+    let only = sandbox.run(&["token"]).expect(0);
+    assert_eq!(only.stdout.trim(), cached_access_token(&sandbox, "one"));
+
+    sandbox.fake.add_user(crate::list::second_user());
+    sandbox.fake.set_current_user("bob@example.com.uat");
+    sandbox.link(&["--alias", "two"]).expect(0);
+    let run = sandbox.run(&["token"]).expect(2);
+    assert!(
+        run.stderr.contains("one, two"),
+        "lists the aliases: {}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty());
+
+    let run = sandbox.run(&["token", "nope"]).expect(3);
+    assert!(run.stderr.contains("nope") && run.stderr.contains("one, two"));
+
+    sandbox.set_env("SFCONNECT_ALIAS", "two");
+    let run = sandbox.run(&["token"]).expect(0);
+    assert_eq!(run.stdout.trim(), cached_access_token(&sandbox, "two"));
+    let run = sandbox.run(&["token", "one"]).expect(0);
+    assert_eq!(
+        run.stdout.trim(),
+        cached_access_token(&sandbox, "one"),
+        "the argument wins"
+    );
+}
+
+#[test]
+fn parallel_fresh_tokens_under_rotation_never_reuse_a_rotated_token() {
+    let sandbox = linked("prod");
+    sandbox.fake.knobs().rotate_refresh_tokens = true;
+    let runs: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..20)
+            .map(|_| scope.spawn(|| sandbox.run(&["token", "prod", "--fresh"])))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for run in runs {
+        let run = run.expect(0);
+        assert_eq!(run.stdout.lines().count(), 1);
+    }
+    assert!(
+        !sandbox.fake.rotated_token_reused(),
+        "a rotated refresh token was reused"
+    );
+    let refreshes = sandbox.fake.token_requests("refresh_token");
+    assert!((1..=20).contains(&refreshes), "{refreshes}");
+    let stored = sandbox.tokens_of("prod")["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        sandbox.fake.is_refresh_token_live(&stored),
+        "the stored refresh token is the live one"
+    );
+    assert_eq!(
+        sandbox
+            .fake
+            .live_refresh_tokens(DEFAULT_USER_ID, FAKE_CLIENT_ID),
+        vec![stored]
+    );
+    // And it still works afterwards.
+    sandbox.run(&["token", "prod", "--fresh"]).expect(0);
+}
+
+#[test]
+fn rotation_stores_the_new_refresh_token_first() {
+    let sandbox = linked("prod");
+    sandbox.fake.knobs().rotate_refresh_tokens = true;
+    let old = sandbox.tokens_of("prod")["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    sandbox.run(&["token", "prod", "--fresh"]).expect(0);
+    let new = sandbox.tokens_of("prod")["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(old, new);
+    assert!(!sandbox.fake.is_refresh_token_live(&old));
+    assert!(sandbox.fake.is_refresh_token_live(&new));
+}
+
+#[test]
+fn a_dead_refresh_token_exits_4_with_the_causes_and_the_fix() {
+    let sandbox = linked("prod");
+    let refresh = sandbox.tokens_of("prod")["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(sandbox.fake.revoke_refresh_token(&refresh));
+    let run = sandbox.run(&["token", "prod", "--fresh"]).expect(4);
+    assert!(run.stdout.is_empty());
+    assert!(
+        run.stderr.contains("expired access/refresh token"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("five approvals"), "{}", run.stderr);
+    let url = sandbox.fake.url();
+    let relink =
+        format!("sfconnect link --alias prod --login-url {url} --client-id {FAKE_CLIENT_ID}");
+    assert!(run.stderr.contains(&relink), "{}", run.stderr);
+    let health: &Value = &sandbox.connection("prod")["health"];
+    assert_eq!(health["status"], "revoked");
+    assert!(health["checked_at"].is_string());
+    assert!(!run.stderr.contains(&refresh));
+}
+
+#[test]
+fn an_outage_exits_5_and_keeps_the_cache() {
+    let sandbox = linked("prod");
+    let cached = cached_access_token(&sandbox, "prod");
+    sandbox.fake.knobs().fail_status = Some(503);
+    let run = sandbox.run(&["token", "prod", "--fresh"]).expect(5);
+    assert!(run.stderr.contains("HTTP 503"), "{}", run.stderr);
+    assert_eq!(cached_access_token(&sandbox, "prod"), cached);
+    let run = sandbox.run(&["token", "prod"]).expect(0);
+    assert_eq!(run.stdout.trim(), cached, "the cache still serves");
+}
