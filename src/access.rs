@@ -142,13 +142,7 @@ fn refresh(
 /// Records what a failed refresh says about the connection, and completes
 /// the error with the exact command that links it again.
 fn failed(ctx: &Context, connection: &Connection, err: Error) -> Error {
-    let code = err.salesforce_code.clone().unwrap_or_default();
-    let status = match (err.exit, code.as_str()) {
-        (_, code) if is_app_blocked(code) => "blocked",
-        (Exit::RelinkNeeded, _) => "revoked",
-        (Exit::Network, _) => "unreachable",
-        _ => "error",
-    };
+    let status = status_of(&err);
     if status != "unreachable" {
         record(
             ctx,
@@ -165,6 +159,18 @@ fn failed(ctx: &Context, connection: &Connection, err: Error) -> Error {
         ))
     } else {
         err
+    }
+}
+
+/// What an error from Salesforce says about a connection: `revoked`
+/// (`invalid_grant`), `blocked` (the app is blocked or not approved for the
+/// user), `unreachable` (network, DNS, 5xx) or `error` (anything else).
+pub fn status_of(err: &Error) -> &'static str {
+    match (err.exit, err.salesforce_code.as_deref().unwrap_or("")) {
+        (_, code) if is_app_blocked(code) => "blocked",
+        (_, "invalid_grant") | (Exit::RelinkNeeded, _) => "revoked",
+        (Exit::Network, "") => "unreachable",
+        _ => "error",
     }
 }
 

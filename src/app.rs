@@ -7,6 +7,7 @@ use crate::registry::Registry;
 use crate::secrets::{self, SecretStore, StoreKind};
 use std::path::PathBuf;
 
+#[derive(Clone)]
 pub struct Context {
     pub config_dir: PathBuf,
     pub registry: Registry,
@@ -30,10 +31,14 @@ impl Context {
 
     /// The store a connection was linked with, as its index entry records.
     pub fn store_of(&self, connection: &Connection) -> Result<Box<dyn SecretStore>> {
-        let kind = StoreKind::parse(&connection.store).map_err(|_| {
+        self.store_named(&connection.store, &connection.alias)
+    }
+
+    /// The store an index record names (`keychain`, `file`).
+    pub fn store_named(&self, store: &str, alias: &str) -> Result<Box<dyn SecretStore>> {
+        let kind = StoreKind::parse(store).map_err(|_| {
             Error::unexpected(format!(
-                "connection {} names an unknown secret store {:?}",
-                connection.alias, connection.store
+                "connection {alias} names an unknown secret store {store:?}"
             ))
         })?;
         Ok(secrets::open(kind, &self.config_dir))

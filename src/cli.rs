@@ -207,14 +207,66 @@ pub struct LinkArgs {
 pub enum TokensCommand {
     /// List linked connections (reads only the local index: no network, no keychain)
     #[command(
-        after_help = "EXAMPLES:\n  sfconnect tokens list\n  sfconnect tokens list --json | jq -r '.connections[].alias'"
+        after_help = "The STATUS column is the last verdict from Salesforce (see `tokens check`).\n\n\
+EXAMPLES:\n  sfconnect tokens list\n  sfconnect tokens list --check\n  sfconnect tokens list --json | jq -r '.connections[].alias'"
     )]
     List(ListArgs),
+    /// Verify connections against Salesforce, in parallel
+    #[command(
+        after_help = "Each connection is refreshed at Salesforce. Status: ok, revoked (invalid_grant: \
+revoked, expired, or pushed out by the five-approval limit), unreachable (network, DNS, 5xx), blocked (the app \
+is blocked or not approved for the user), error (anything else). The result is recorded for `tokens list`.\n\
+Exit 0 when all are ok, 4 if any is revoked, else 5.\n\n\
+EXAMPLES:\n  sfconnect tokens check\n  sfconnect tokens check prod uat --json\n  \
+sfconnect tokens check || echo 'a connection needs attention'"
+    )]
+    Check(CheckArgs),
+    /// How many of Salesforce's five approvals per user per app are in use
+    #[command(
+        after_help = "Salesforce keeps at most five approvals (refresh tokens) per user per connected \
+app; a sixth login anywhere revokes the oldest. This asks Salesforce (the OauthToken object) how many this \
+connection's user holds for its app.\n\n\
+EXAMPLES:\n  sfconnect tokens approvals prod\n  sfconnect tokens approvals --json | jq .count"
+    )]
+    Approvals(ApprovalsArgs),
 }
 
 #[derive(Args, Debug)]
 pub struct ListArgs {
     /// Print {"version": 1, "connections": [...]}
+    #[arg(long)]
+    pub json: bool,
+
+    /// Verify every connection at Salesforce first (as `tokens check`)
+    #[arg(long)]
+    pub check: bool,
+
+    /// With --check: seconds to wait for each connection
+    #[arg(long, value_name = "SECS", default_value_t = 15, requires = "check")]
+    pub timeout: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Connections to check [default: all]
+    #[arg(value_name = "ALIAS")]
+    pub aliases: Vec<String>,
+
+    /// Print {"version": 1, "results": [...]}
+    #[arg(long)]
+    pub json: bool,
+
+    /// Seconds to wait for each connection
+    #[arg(long, value_name = "SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct ApprovalsArgs {
+    /// The connection [default: $SFCONNECT_ALIAS, or the only one]
+    pub alias: Option<String>,
+
+    /// Print the approvals as JSON
     #[arg(long)]
     pub json: bool,
 }

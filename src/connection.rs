@@ -20,6 +20,20 @@ const MAX_ALIAS_LEN: usize = 80;
 pub struct Index {
     pub version: u32,
     pub connections: Vec<Connection>,
+    /// Secrets of replaced connections whose revocation at Salesforce has
+    /// not succeeded yet; retried by later network commands.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired: Vec<Retired>,
+}
+
+/// A replaced connection's secret awaiting revocation (see `retired.rs`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Retired {
+    pub alias: String,
+    pub id: String,
+    pub store: String,
+    pub login_url: String,
+    pub retired_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -40,6 +54,10 @@ pub struct Connection {
     pub store: String,
     /// Key of the secret-store entry; random, never derived from the alias.
     pub id: String,
+    /// The app's name as Salesforce lists its approvals (`OauthToken.AppName`),
+    /// once known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_name: Option<String>,
     /// The last verdict on this connection from Salesforce, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<Health>,
@@ -60,6 +78,7 @@ impl Index {
         Index {
             version: INDEX_VERSION,
             connections: Vec::new(),
+            retired: Vec::new(),
         }
     }
 

@@ -5,6 +5,7 @@
 
 mod access;
 mod app;
+mod approvals;
 mod browser;
 mod callback;
 mod cli;
@@ -15,6 +16,7 @@ mod files;
 mod listener;
 mod output;
 mod registry;
+mod retired;
 mod salesforce;
 mod secret;
 mod secrets;

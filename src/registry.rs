@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 const INDEX_FILE: &str = "index.json";
 
+#[derive(Clone)]
 pub struct Registry {
     dir: PathBuf,
 }

@@ -8,7 +8,9 @@
 //! is not wasted. Re-linking the same user, org and app replaces the old
 //! connection and revokes its token, instead of holding two approvals.
 
+use crate::access::Access;
 use crate::app::Context;
+use crate::approvals;
 use crate::browser;
 use crate::callback::Verdict;
 use crate::cli::LinkArgs;
@@ -16,6 +18,7 @@ use crate::connection::{Connection, validate_alias};
 use crate::error::{Error, Result};
 use crate::listener::{Event, Listener};
 use crate::output;
+use crate::retired;
 use crate::salesforce::errors::describe;
 use crate::salesforce::hosts::{choose_login_url, parse_server_url};
 use crate::salesforce::http::Http;
@@ -23,8 +26,8 @@ use crate::salesforce::identity;
 use crate::salesforce::oauth::{AppConfig, PLATFORM_CLI, PendingLogin};
 use crate::salesforce::revoke::revoke;
 use crate::secret::Secret;
-use crate::secrets::{self, SecretStore, StoreKind, StoredTokens, load_tokens, save_tokens};
-use chrono::{SubsecRound, Utc};
+use crate::secrets::{self, SecretStore, StoreKind, StoredTokens, save_tokens};
+use chrono::{DateTime, SubsecRound, Utc};
 use std::time::{Duration, Instant};
 
 const PLATFORM_CLI_SCOPES: &str = "refresh_token api web";
@@ -87,7 +90,7 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
                 code,
                 (store_kind, store.as_ref()),
             );
-            match &linked {
+            match linked.as_ref().map(|access| &access.connection) {
                 Ok(c) => callback.answer(
                     200,
                     "Linked",
@@ -98,9 +101,10 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
                 ),
                 Err(e) => callback.answer(200, "Login failed", &e.message),
             }
-            let connection = linked?;
+            let access = linked?;
+            let connection = &access.connection;
             if args.json {
-                output::print_json(&serde_json::to_value(&connection).expect("connection encodes"));
+                output::print_json(&serde_json::to_value(connection).expect("connection encodes"));
             } else {
                 output::print(&format!(
                     "linked {}: {} ({}) at {}\n",
@@ -110,6 +114,7 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
                     connection.instance_url
                 ));
             }
+            report_budget(ctx, &access);
             Ok(())
         }
         Verdict::Ignore { .. } => unreachable!("the listener returns only callbacks"),
@@ -175,7 +180,7 @@ fn complete(
     login: PendingLogin,
     code: &Secret,
     (store_kind, store): (StoreKind, &dyn SecretStore),
-) -> Result<Connection> {
+) -> Result<Access> {
     let http = Http::new()?;
     let tokens = app.exchange_code(&http, login, code)?;
     let Some(refresh_token) = tokens.refresh_token.clone() else {
@@ -212,6 +217,7 @@ fn complete(
             last_refreshed_at: Some(Utc::now().trunc_subsecs(0)),
             store: store_kind.name().to_string(),
             id: secrets::new_id(),
+            app_name: None,
             health: None,
         };
         let secret = StoredTokens {
@@ -241,7 +247,13 @@ fn complete(
             for old in replaced {
                 retire(ctx, &http, &old, &connection);
             }
-            Ok(connection)
+            retired::retry(ctx, &http);
+            Ok(Access {
+                connection,
+                token: tokens.access_token,
+                issued_at: DateTime::from_timestamp_millis(tokens.issued_at_ms)
+                    .unwrap_or_else(Utc::now),
+            })
         }
         Err(err) => Err(revoke_fresh(&http, &app.login_url, &refresh_token, err)),
     }
@@ -275,25 +287,33 @@ fn replaceable(
     Ok(replaced)
 }
 
-/// Revokes a replaced connection's token and deletes its secret. Failures
-/// are reported, never fatal: the new connection already stands.
+/// Revokes a replaced connection's token (or queues it for a retry) and
+/// says so. Never fatal: the new connection already stands.
 fn retire(ctx: &Context, http: &Http, old: &Connection, new: &Connection) {
-    let outcome = ctx.store_of(old).and_then(|store| {
-        let tokens = load_tokens(store.as_ref(), &old.id)?;
-        if let Some(tokens) = tokens {
-            revoke(http, &old.login_url, &tokens.refresh_token)?;
-        }
-        store.delete(&old.id)
-    });
-    match outcome {
+    match retired::retire(ctx, http, old) {
         Ok(()) => output::note(&format!(
             "replaced {} ({} at {}); its old refresh token was revoked at Salesforce",
             old.alias, old.username, old.instance_url
         )),
         Err(e) => output::warn(&format!(
-            "replaced {} with {}, but could not revoke its old refresh token: {}; revoke it in Salesforce (Settings > Connected Apps OAuth Usage) so it does not hold one of your five approvals",
+            "replaced {} with {}, but could not revoke its old refresh token: {}; sfconnect keeps it and retries on the next link or `sfconnect tokens check`",
             old.alias, new.alias, e.message
         )),
+    }
+}
+
+/// Tells the user how many of their five approvals for this app are in use.
+/// Advice only: a refused query is one line, never a failed link.
+fn report_budget(ctx: &Context, access: &Access) {
+    let budget = Http::new().and_then(|http| approvals::fetch(&http, access));
+    match budget {
+        Ok(budget) => {
+            for line in budget.lines(&access.connection.alias) {
+                output::note(&line);
+            }
+            super::approvals::remember_app_name(ctx, &access.connection, &budget);
+        }
+        Err(err) => output::note(&format!("cannot count approvals: {}", err.message)),
     }
 }
 

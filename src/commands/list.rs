@@ -10,6 +10,12 @@ use crate::output;
 use chrono::{DateTime, Utc};
 
 pub fn run(ctx: &Context, args: ListArgs) -> Result<()> {
+    // With --check, verify first, list the fresh verdicts, exit as check does.
+    let checked = if args.check {
+        Some(super::check::check(ctx, &[], args.timeout)?)
+    } else {
+        None
+    };
     let mut index = ctx.registry.load()?;
     index.connections.sort_by(|a, b| a.alias.cmp(&b.alias));
     if index.connections.is_empty() {
@@ -25,7 +31,7 @@ pub fn run(ctx: &Context, args: ListArgs) -> Result<()> {
     } else if !index.connections.is_empty() {
         output::print(&table(&index.connections));
     }
-    Ok(())
+    checked.map_or(Ok(()), |results| super::check::verdict(&results))
 }
 
 fn table(connections: &[Connection]) -> String {
@@ -37,8 +43,9 @@ fn table(connections: &[Connection]) -> String {
         "INSTANCE URL",
         "LINKED",
         "LAST USED",
+        "STATUS",
     ];
-    let rows: Vec<[String; 7]> = connections
+    let rows: Vec<[String; 8]> = connections
         .iter()
         .map(|c| {
             [
@@ -49,6 +56,7 @@ fn table(connections: &[Connection]) -> String {
                 c.instance_url.clone(),
                 day(Some(c.created_at)),
                 day(c.last_used_at),
+                status(c),
             ]
         })
         .collect();
@@ -73,6 +81,15 @@ fn table(connections: &[Connection]) -> String {
         line(&row.each_ref().map(String::as_str));
     }
     out
+}
+
+/// The last verdict, loud when the connection needs attention.
+fn status(connection: &Connection) -> String {
+    match connection.health.as_ref().map(|h| h.status.as_str()) {
+        None => "-".to_string(),
+        Some(status @ ("ok" | "unreachable")) => status.to_string(),
+        Some(other) => other.to_uppercase(),
+    }
 }
 
 fn day(time: Option<DateTime<Utc>>) -> String {

@@ -1,6 +1,8 @@
 //! One file per command; `run` dispatches.
 
 mod api;
+mod approvals;
+mod check;
 mod exec;
 mod link;
 mod list;
@@ -16,6 +18,8 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Link(args) => link::run(&ctx, args),
         Command::Tokens(TokensCommand::List(args)) => list::run(&ctx, args),
+        Command::Tokens(TokensCommand::Check(args)) => check::run(&ctx, args),
+        Command::Tokens(TokensCommand::Approvals(args)) => approvals::run(&ctx, args),
         Command::Revoke(args) => revoke::run(&ctx, args),
         Command::Token(args) => token::run(&ctx, args),
         Command::Exec(args) => exec::run(&ctx, args),

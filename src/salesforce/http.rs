@@ -13,6 +13,7 @@
 use crate::error::{Error, Result};
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use std::io::Read;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// A Salesforce answer larger than this is not one we asked for.
@@ -75,12 +76,23 @@ impl Http {
     }
 }
 
+/// A timeout for every later `Http` of this process (`tokens check
+/// --timeout`); 0 means none was set.
+static TIMEOUT_OVERRIDE_SECS: AtomicU64 = AtomicU64::new(0);
+
+pub fn set_timeout(timeout: Duration) {
+    TIMEOUT_OVERRIDE_SECS.store(timeout.as_secs().max(1), Ordering::Relaxed);
+}
+
 fn timeout_secs() -> u64 {
-    std::env::var("SFCONNECT_HTTP_TIMEOUT")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|&secs| secs > 0)
-        .unwrap_or(DEFAULT_TIMEOUT_SECS)
+    match TIMEOUT_OVERRIDE_SECS.load(Ordering::Relaxed) {
+        0 => std::env::var("SFCONNECT_HTTP_TIMEOUT")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|&secs| secs > 0)
+            .unwrap_or(DEFAULT_TIMEOUT_SECS),
+        secs => secs,
+    }
 }
 
 pub fn read_answer(response: Response, host: &str) -> Result<Answer> {

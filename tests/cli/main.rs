@@ -3,6 +3,7 @@
 //! module per command.
 
 mod api;
+mod approvals;
 mod exec;
 mod fake_server;
 mod keychain;

@@ -13,6 +13,7 @@ use serde_json::Value;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
@@ -21,7 +22,7 @@ const WATCHDOG: Duration = Duration::from_secs(60);
 
 pub struct Sandbox {
     dir: TempDir,
-    pub fake: FakeSalesforce,
+    pub fake: Arc<FakeSalesforce>,
     /// Extra environment for every command of this sandbox.
     env: Vec<(String, String)>,
 }
@@ -49,11 +50,21 @@ impl Run {
 
 impl Sandbox {
     pub fn new() -> Sandbox {
+        Self::with_fake(Arc::new(FakeSalesforce::start()))
+    }
+
+    /// Another machine (its own config dir and HOME) logging in to the same
+    /// Salesforce.
+    pub fn sharing(other: &Sandbox) -> Sandbox {
+        Self::with_fake(Arc::clone(&other.fake))
+    }
+
+    fn with_fake(fake: Arc<FakeSalesforce>) -> Sandbox {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir_all(dir.path().join("home")).unwrap();
         Sandbox {
             dir,
-            fake: FakeSalesforce::start(),
+            fake,
             env: Vec::new(),
         }
     }
