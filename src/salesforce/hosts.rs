@@ -7,6 +7,16 @@
 //! local development (security checklist, "TLS always"). That rule is also
 //! the test seam: tests aim sfconnect at a fake server on 127.0.0.1 without
 //! any hidden switch.
+//!
+//! `--login-url` is forgiving, because users paste what their browser shows:
+//! a bare host gets `https://`; a Lightning, Visualforce or Setup host
+//! becomes its My Domain login host; on Salesforce's own hosts
+//! (`*.salesforce.com`, `*.force.com`) the path is dropped. Other hosts
+//! (Experience Cloud sites, custom domains, loopback) keep their path, which
+//! names the site (`https://acme.my.site.com/partners`), minus any `/s/...`
+//! page. A query or fragment is always dropped. Every change is reported, so
+//! the user sees which URL is used. `--domain NAME` is shorthand for a My
+//! Domain.
 
 use crate::error::{Error, Result};
 use std::net::IpAddr;
@@ -15,24 +25,95 @@ use url::Url;
 pub const PRODUCTION: &str = "https://login.salesforce.com";
 pub const SANDBOX: &str = "https://test.salesforce.com";
 
-/// The login URL for `link`: `--login-url`, else sandbox or production.
-pub fn choose_login_url(login_url: Option<&str>, sandbox: bool) -> Result<String> {
-    match (login_url, sandbox) {
-        (Some(_), true) => Err(Error::usage(
+/// A login URL to use, and what was changed to get it from the input.
+#[derive(Debug, PartialEq, Eq)]
+pub struct LoginUrl {
+    pub url: String,
+    /// One short phrase per change ("added https://"); empty when the input
+    /// was used as given.
+    pub changes: Vec<String>,
+}
+
+/// The login URL for `link`: `--login-url`, `--domain` (with `--sandbox`
+/// for a sandbox My Domain), else sandbox or production.
+pub fn choose_login_url(
+    login_url: Option<&str>,
+    domain: Option<&str>,
+    sandbox: bool,
+) -> Result<LoginUrl> {
+    let fixed = |url: &str| LoginUrl {
+        url: url.to_string(),
+        changes: Vec::new(),
+    };
+    match (login_url, domain, sandbox) {
+        (Some(_), Some(_), _) => Err(Error::usage(
+            "--login-url and --domain cannot be used together",
+        )
+        .with_hint("--domain NAME is short for --login-url https://NAME.my.salesforce.com; pass one of them")),
+        (Some(_), None, true) => Err(Error::usage(
             "--sandbox and --login-url cannot be used together",
         )
-        .with_hint("for a sandbox My Domain, pass only --login-url https://NAME--SBX.sandbox.my.salesforce.com")),
-        (Some(url), false) => parse_login_url(url),
-        (None, true) => Ok(SANDBOX.to_string()),
-        (None, false) => Ok(PRODUCTION.to_string()),
+        .with_hint("for a sandbox My Domain, pass --sandbox --domain NAME--SBX, or only --login-url https://NAME--SBX.sandbox.my.salesforce.com")),
+        (Some(url), None, false) => normalize_login_url(url),
+        (None, Some(name), sandbox) => my_domain(name, sandbox).map(|url| fixed(&url)),
+        (None, None, true) => Ok(fixed(SANDBOX)),
+        (None, None, false) => Ok(fixed(PRODUCTION)),
     }
 }
 
-/// Validates a login URL and returns it without a trailing slash. A path is
-/// kept, since Experience Cloud sites log in under one
-/// (`https://NAME.my.site.com/partners`).
+/// `--domain NAME`: `https://NAME.my.salesforce.com`, or with `--sandbox`
+/// `https://NAME--SBX.sandbox.my.salesforce.com`.
+pub fn my_domain(name: &str, sandbox: bool) -> Result<String> {
+    let name = name.trim().to_ascii_lowercase();
+    let valid = !name.is_empty()
+        && name.len() <= 80
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !name.starts_with('-')
+        && !name.ends_with('-');
+    if !valid {
+        return Err(Error::usage(format!(
+            "--domain {name:?} is not a My Domain name"
+        ))
+        .with_hint("pass only the name: acme for https://acme.my.salesforce.com; for any other URL use --login-url"));
+    }
+    if sandbox {
+        if !name.contains("--") {
+            return Err(Error::usage(format!(
+                "--sandbox --domain {name} names no sandbox: a sandbox's My Domain is NAME--SANDBOX"
+            ))
+            .with_hint(format!(
+                "for the sandbox uat of {name}, pass --sandbox --domain {name}--uat"
+            )));
+        }
+        Ok(format!("https://{name}.sandbox.my.salesforce.com"))
+    } else {
+        if name.contains("--") {
+            return Err(Error::usage(format!(
+                "--domain {name} looks like a sandbox My Domain (NAME--SANDBOX)"
+            ))
+            .with_hint(format!("add --sandbox: --sandbox --domain {name}")));
+        }
+        Ok(format!("https://{name}.my.salesforce.com"))
+    }
+}
+
+/// Validates a login URL and returns it normalized (see the module header),
+/// without saying what changed.
 pub fn parse_login_url(input: &str) -> Result<String> {
-    let url = Url::parse(input.trim()).map_err(|e| {
+    normalize_login_url(input).map(|login| login.url)
+}
+
+/// Validates a login URL, forgivingly, and says what it changed.
+pub fn normalize_login_url(input: &str) -> Result<LoginUrl> {
+    let trimmed = input.trim();
+    let mut changes = Vec::new();
+    let with_scheme = if trimmed.contains("://") || trimmed.is_empty() {
+        trimmed.to_string()
+    } else {
+        changes.push("added https://".to_string());
+        format!("https://{trimmed}")
+    };
+    let mut url = Url::parse(&with_scheme).map_err(|e| {
         Error::usage(format!("malformed login URL {input:?}: {e}"))
             .with_hint("use a URL such as https://NAME.my.salesforce.com")
     })?;
@@ -42,13 +123,74 @@ pub fn parse_login_url(input: &str) -> Result<String> {
             "the login URL must not contain a user name or password",
         ));
     }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::usage(format!(
-            "the login URL {input:?} must not have a query or fragment"
-        ))
-        .with_hint("pass only the host, e.g. https://NAME.my.salesforce.com"));
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    if let Some(login_host) = my_domain_login_host(&host) {
+        url.set_host(Some(&login_host))
+            .map_err(|e| Error::usage(format!("malformed login URL {input:?}: {e}")))?;
+        changes.push(format!("turned {host} into its My Domain login host"));
     }
-    Ok(url.as_str().trim_end_matches('/').to_string())
+    if url.query().is_some() || url.fragment().is_some() {
+        url.set_query(None);
+        url.set_fragment(None);
+        changes.push("dropped the query".to_string());
+    }
+    let path = url.path().trim_end_matches('/').to_string();
+    if !path.is_empty() {
+        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+        if is_salesforce_host(&host) {
+            url.set_path("");
+            changes.push(format!("dropped the path {path}"));
+        } else if let Some(at) = format!("{path}/").find("/s/") {
+            // An Experience Builder page (`/partners/s/login`): keep the site.
+            url.set_path(&path[..at]);
+            changes.push(format!("dropped the page {}", &path[at..]));
+        }
+    }
+    Ok(LoginUrl {
+        url: url.as_str().trim_end_matches('/').to_string(),
+        changes,
+    })
+}
+
+/// Salesforce's own hosts, where a login URL has no path.
+fn is_salesforce_host(host: &str) -> bool {
+    [".salesforce.com", ".force.com", ".salesforce-setup.com"]
+        .iter()
+        .any(|suffix| host.ends_with(suffix))
+}
+
+/// The My Domain login host of a Lightning, Visualforce or Setup host:
+/// `NAME[.PARTITION].lightning.force.com`,
+/// `NAME[--PACKAGE][.PARTITION].vf.force.com` and
+/// `NAME[.PARTITION].my.salesforce-setup.com` all log in at
+/// `NAME[.PARTITION].my.salesforce.com` (PARTITION: `sandbox`, `develop`,
+/// `scratch`, `patch`, ...). `None` for any other host.
+fn my_domain_login_host(host: &str) -> Option<String> {
+    let (name, rest) = host.split_once('.')?;
+    let (partition, kind) = match rest.split_once('.') {
+        Some((label, kind)) if matches!(kind, "lightning.force.com" | "vf.force.com") => {
+            (Some(label), kind)
+        }
+        Some((label, kind)) if kind == "my.salesforce-setup.com" => (Some(label), kind),
+        _ => (None, rest),
+    };
+    let name = match kind {
+        "lightning.force.com" | "my.salesforce-setup.com" => name,
+        // Visualforce hosts end the name with `--PACKAGE` (`--c` for the
+        // org's own pages).
+        "vf.force.com" => name.rsplit_once("--").map_or(name, |(name, _)| name),
+        _ => return None,
+    };
+    let valid = |label: &str| {
+        !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    if !valid(name) || !partition.is_none_or(valid) {
+        return None;
+    }
+    Some(match partition {
+        Some(partition) => format!("{name}.{partition}.my.salesforce.com"),
+        None => format!("{name}.my.salesforce.com"),
+    })
 }
 
 /// `https`, or `http` to a loopback address only.
@@ -88,22 +230,53 @@ mod tests {
     use super::*;
     use crate::error::Exit;
 
-    #[test]
-    fn default_hosts() {
-        assert_eq!(choose_login_url(None, false).unwrap(), PRODUCTION);
-        assert_eq!(choose_login_url(None, true).unwrap(), SANDBOX);
-        let both = choose_login_url(Some("https://x.my.salesforce.com"), true).unwrap_err();
-        assert_eq!(both.exit, Exit::Usage);
+    fn normalized(input: &str) -> String {
+        parse_login_url(input).unwrap_or_else(|e| panic!("{input}: {}", e.message))
     }
 
     #[test]
-    fn login_urls() {
+    fn default_hosts() {
+        assert_eq!(choose_login_url(None, None, false).unwrap().url, PRODUCTION);
+        assert_eq!(choose_login_url(None, None, true).unwrap().url, SANDBOX);
+        let both = choose_login_url(Some("https://x.my.salesforce.com"), None, true).unwrap_err();
+        assert_eq!(both.exit, Exit::Usage);
+        let both = choose_login_url(Some("https://x.my.salesforce.com"), Some("x"), false);
+        assert_eq!(both.unwrap_err().exit, Exit::Usage);
+    }
+
+    #[test]
+    fn domains() {
+        let url = |name, sandbox| choose_login_url(None, Some(name), sandbox).map(|l| l.url);
         assert_eq!(
-            parse_login_url("https://acme.my.salesforce.com/").unwrap(),
+            url("Acme", false).unwrap(),
             "https://acme.my.salesforce.com"
         );
         assert_eq!(
-            parse_login_url("https://acme.my.site.com/partners/").unwrap(),
+            url("acme--uat", true).unwrap(),
+            "https://acme--uat.sandbox.my.salesforce.com"
+        );
+        let no_sandbox = url("acme", true).unwrap_err();
+        assert!(no_sandbox.hint.unwrap().contains("acme--uat"));
+        assert!(
+            url("acme--uat", false)
+                .unwrap_err()
+                .hint
+                .unwrap()
+                .contains("--sandbox")
+        );
+        for bad in ["", "acme.my.salesforce.com", "https://acme", "-acme", "a b"] {
+            assert_eq!(url(bad, false).unwrap_err().exit, Exit::Usage, "{bad}");
+        }
+    }
+
+    #[test]
+    fn login_urls_are_checked() {
+        assert_eq!(
+            normalized("https://acme.my.salesforce.com/"),
+            "https://acme.my.salesforce.com"
+        );
+        assert_eq!(
+            normalized("https://acme.my.site.com/partners/"),
             "https://acme.my.site.com/partners"
         );
         for ok in [
@@ -112,20 +285,99 @@ mod tests {
             "http://[::1]:9",
             "http://127.8.9.10",
         ] {
-            assert!(parse_login_url(ok).is_ok(), "{ok}");
+            assert_eq!(normalized(ok), ok);
         }
         for bad in [
             "http://acme.my.salesforce.com",
             "http://10.0.0.1",
             "ftp://login.salesforce.com",
             "not a url",
-            "login.salesforce.com",
+            "",
             "https://u:p@login.salesforce.com",
-            "https://login.salesforce.com/?x=1",
             "http://localhost.evil.com",
         ] {
             assert_eq!(parse_login_url(bad).unwrap_err().exit, Exit::Usage, "{bad}");
         }
+    }
+
+    #[test]
+    fn login_urls_are_forgiving_and_say_so() {
+        for (input, url, change) in [
+            (
+                "acme.my.salesforce.com",
+                "https://acme.my.salesforce.com",
+                "added https://",
+            ),
+            (
+                "https://login.salesforce.com/?x=1",
+                "https://login.salesforce.com",
+                "dropped the query",
+            ),
+            (
+                "https://acme.my.salesforce.com/lightning/page/home",
+                "https://acme.my.salesforce.com",
+                "dropped the path /lightning/page/home",
+            ),
+            (
+                "https://acme.lightning.force.com/lightning/setup/SetupOneHome/home",
+                "https://acme.my.salesforce.com",
+                "turned acme.lightning.force.com into its My Domain login host",
+            ),
+            (
+                "acme--uat.sandbox.lightning.force.com",
+                "https://acme--uat.sandbox.my.salesforce.com",
+                "My Domain login host",
+            ),
+            (
+                "https://acme-dev-ed.develop.lightning.force.com/",
+                "https://acme-dev-ed.develop.my.salesforce.com",
+                "My Domain login host",
+            ),
+            (
+                "https://acme--c.vf.force.com/apex/Page",
+                "https://acme.my.salesforce.com",
+                "My Domain login host",
+            ),
+            (
+                "https://acme--uat--c.sandbox.vf.force.com/apex/Page",
+                "https://acme--uat.sandbox.my.salesforce.com",
+                "My Domain login host",
+            ),
+            (
+                "https://acme.my.salesforce-setup.com/lightning/setup/Home",
+                "https://acme.my.salesforce.com",
+                "My Domain login host",
+            ),
+            (
+                "acme--uat.sandbox.my.salesforce-setup.com",
+                "https://acme--uat.sandbox.my.salesforce.com",
+                "My Domain login host",
+            ),
+            (
+                "https://acme.my.site.com/partners/s/login/?startURL=%2Fs%2F",
+                "https://acme.my.site.com/partners",
+                "dropped the page /s/login",
+            ),
+            (
+                "http://127.0.0.1:9/base?x=1",
+                "http://127.0.0.1:9/base",
+                "dropped the query",
+            ),
+        ] {
+            let login =
+                normalize_login_url(input).unwrap_or_else(|e| panic!("{input}: {}", e.message));
+            assert_eq!(login.url, url, "{input}");
+            assert!(
+                login.changes.iter().any(|c| c.contains(change)),
+                "{input}: {:?}",
+                login.changes
+            );
+        }
+        let untouched = normalize_login_url("https://acme.scratch.my.salesforce.com").unwrap();
+        assert!(untouched.changes.is_empty(), "{untouched:?}");
+        assert_eq!(my_domain_login_host("login.salesforce.com"), None);
+        assert_eq!(my_domain_login_host("evil.example"), None);
+        assert_eq!(my_domain_login_host("a.b.c.lightning.force.com"), None);
     }
 
     #[test]
