@@ -6,6 +6,12 @@
 //! probes and forged callbacks are answered and ignored, so neither a local
 //! process nor a web page can end or hijack the login. Extra parameters
 //! Salesforce adds (`iss`, `sfdc_community_url`, ...) are ignored.
+//!
+//! A request whose `Host` is not a loopback name with our port is refused
+//! before it is judged: a web page that rebinds its DNS name to 127.0.0.1
+//! sends its own name (DNS rebinding). An address the user pastes back
+//! (paste-back) must name the listener too, and is then judged like a
+//! request.
 
 use crate::secret::Secret;
 
@@ -77,6 +83,53 @@ pub fn judge(method: &str, target: &str, expected_state: &Secret) -> Verdict {
             reason: "the callback has neither a code nor an error",
         },
     }
+}
+
+/// The names our listener answers to, with its port: `localhost`,
+/// `127.0.0.1` or `[::1]`. The port may be left out only when it is 80.
+pub fn host_is_ours(host: Option<&str>, port: u16) -> bool {
+    let Some(host) = host.map(str::trim) else {
+        return false;
+    };
+    let (name, given_port) = match host.rsplit_once(':') {
+        Some((name, p)) if !p.contains(']') => (name, p.parse::<u16>().ok()),
+        _ => (host, Some(80)),
+    };
+    let loopback = name.eq_ignore_ascii_case("localhost") || name == "127.0.0.1" || name == "[::1]";
+    loopback && given_port == Some(port)
+}
+
+/// Judges an address the user pasted (the one the browser ended on):
+/// `http://localhost:PORT/OauthRedirect?code=...&state=...`. Anything but
+/// a callback for this listener is `Ignore`, with the reason.
+pub fn judge_pasted(text: &str, port: u16, expected_state: &Secret) -> Verdict {
+    let text = text.trim();
+    let with_scheme = if text.contains("://") {
+        text.to_string()
+    } else {
+        format!("http://{text}")
+    };
+    let Ok(url) = url::Url::parse(&with_scheme) else {
+        return Verdict::Ignore {
+            status: 400,
+            reason: "that is not an address; copy the whole address from the browser's address bar",
+        };
+    };
+    let host = match (url.host_str(), url.port_or_known_default()) {
+        (Some(host), Some(p)) => format!("{host}:{p}"),
+        _ => String::new(),
+    };
+    if url.scheme() != "http" || !host_is_ours(Some(&host), port) {
+        return Verdict::Ignore {
+            status: 400,
+            reason: "that address is not this login's callback (it must start with http://localhost:PORT/OauthRedirect, PORT being the port shown above)",
+        };
+    }
+    let target = match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_string(),
+    };
+    judge("GET", &target, expected_state)
 }
 
 /// Compares without an early exit, so timing does not reveal how much of a
@@ -196,6 +249,77 @@ mod tests {
             )),
             404
         );
+    }
+
+    #[test]
+    fn only_our_loopback_names_and_port_are_our_host() {
+        for ok in [
+            "localhost:1717",
+            "LOCALHOST:1717",
+            "127.0.0.1:1717",
+            "[::1]:1717",
+        ] {
+            assert!(host_is_ours(Some(ok), 1717), "{ok}");
+        }
+        for bad in [
+            None,
+            Some(""),
+            Some("localhost"),
+            Some("localhost:1718"),
+            Some("evil.example:1717"),
+            Some("localhost.evil.example:1717"),
+            Some("127.0.0.2:1717"),
+            Some("[::1]"),
+            Some("0.0.0.0:1717"),
+        ] {
+            assert!(!host_is_ours(bad, 1717), "{bad:?}");
+        }
+        assert!(host_is_ours(Some("localhost"), 80));
+    }
+
+    #[test]
+    fn pasted_addresses_are_judged_like_requests() {
+        let good = "  http://localhost:1717/OauthRedirect?code=aPrx&state=s-123_abc \n";
+        match judge_pasted(good, 1717, &state()) {
+            Verdict::Code(code) => assert_eq!(code.expose(), "aPrx"),
+            other => panic!("{other:?}"),
+        }
+        match judge_pasted(
+            "[::1]:1717/OauthRedirect?code=c&state=s-123_abc",
+            1717,
+            &state(),
+        ) {
+            Verdict::Code(code) => assert_eq!(code.expose(), "c"),
+            other => panic!("{other:?}"),
+        }
+        let denied = "http://localhost:1717/OauthRedirect?error=access_denied&state=s-123_abc";
+        assert!(matches!(
+            judge_pasted(denied, 1717, &state()),
+            Verdict::Denied { .. }
+        ));
+        for (bad, expected) in [
+            (
+                "http://localhost:1717/OauthRedirect?code=c&state=wrong",
+                400,
+            ),
+            ("http://localhost:1717/Other?code=c&state=s-123_abc", 404),
+            (
+                "http://localhost:1718/OauthRedirect?code=c&state=s-123_abc",
+                400,
+            ),
+            (
+                "https://localhost:1717/OauthRedirect?code=c&state=s-123_abc",
+                400,
+            ),
+            (
+                "http://evil.example:1717/OauthRedirect?code=c&state=s-123_abc",
+                400,
+            ),
+            ("hello", 400),
+            ("", 400),
+        ] {
+            assert_eq!(status(judge_pasted(bad, 1717, &state())), expected, "{bad}");
+        }
     }
 
     #[test]

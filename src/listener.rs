@@ -1,62 +1,99 @@
 //! The loopback listener that catches Salesforce's redirect after login.
 //!
-//! It binds 127.0.0.1 (and [::1] on the same port where available) and never
-//! 0.0.0.0 (RFC 8252 §7.3, §8.3), and it is listening before the browser
-//! opens. tiny_http reads each connection on its own thread, so a client
-//! that connects and sends nothing cannot block the real callback. Every
-//! request is judged by `callback::judge`; the login waits until a valid
-//! callback arrives, the deadline passes, or the user presses Ctrl-C. The
-//! sockets close when the `Listener` is dropped.
+//! It binds 127.0.0.1 and [::1] on the same port (a browser may resolve
+//! `localhost` to either; [::1] is skipped only where the machine has no
+//! IPv6 loopback) and never 0.0.0.0 (RFC 8252 §7.3, §8.3), and it is
+//! listening before the browser opens. Given several ports (`--port
+//! 1717,1718`), it takes the first free one; when all are busy it says which
+//! process holds each, where the OS tells (`port_holder`). tiny_http reads
+//! each connection on its own thread, so a client that connects and sends
+//! nothing cannot block the real callback.
+//!
+//! Requests whose `Host` is not ours are refused (DNS rebinding); the rest
+//! are judged by `callback::judge`. Addresses pasted back (`paste`) arrive
+//! on the same channel and are judged the same way. The login waits until a
+//! valid callback arrives, the deadline passes, or the user presses Ctrl-C.
+//! The sockets close when the `Listener` is dropped.
 
 use crate::callback::{self, REDIRECT_PATH, Verdict};
+use crate::countdown::Countdown;
 use crate::error::{Error, Result};
+use crate::port_holder;
 use crate::secret::Secret;
 use std::io::ErrorKind;
 use std::net::{Ipv4Addr, Ipv6Addr, TcpListener};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub enum Event {
     Request(tiny_http::Request),
+    /// A line the user pasted (it may hold a code).
+    Pasted(Secret),
     Interrupted,
 }
 
 pub struct Listener {
     servers: Vec<Arc<tiny_http::Server>>,
     port: u16,
+    /// Ports tried first and found busy, each with its holder when known.
+    pub skipped: Vec<String>,
     events: Receiver<Event>,
     sender: Sender<Event>,
 }
 
-/// A callback that ended the wait, and the browser still waiting for a page.
+/// A callback that ended the wait, and the browser still waiting for a page
+/// (none when the address was pasted).
 pub struct Callback {
     pub verdict: Verdict,
-    request: tiny_http::Request,
+    request: Option<tiny_http::Request>,
 }
 
 impl Callback {
     /// Shows the browser a small page saying what happened.
     pub fn answer(self, status: u16, title: &str, detail: &str) {
-        respond(self.request, status, title, detail);
+        if let Some(request) = self.request {
+            respond(request, status, title, detail);
+        }
+    }
+
+    /// True when the user pasted the address rather than the browser
+    /// calling the listener.
+    pub fn was_pasted(&self) -> bool {
+        self.request.is_none()
     }
 }
 
 impl Listener {
-    /// Binds the port on loopback. Port 0 lets the OS pick a free one.
-    pub fn bind(port: u16) -> Result<Listener> {
-        let v4 =
-            TcpListener::bind((Ipv4Addr::LOCALHOST, port)).map_err(|e| bind_error(port, &e))?;
-        let port = v4
+    /// Binds the first free port of `ports` on loopback. Port 0 lets the OS
+    /// pick a free one.
+    pub fn bind(ports: &[u16]) -> Result<Listener> {
+        let mut busy = Vec::new();
+        for &port in ports {
+            match bind_loopback(port) {
+                Ok(sockets) => {
+                    let skipped = busy.iter().map(|(p, who)| busy_port(*p, who)).collect();
+                    return Self::serve(sockets, skipped);
+                }
+                Err(e) if e.kind() == ErrorKind::AddrInUse => {
+                    busy.push((port, port_holder::find(port)));
+                }
+                Err(e) => {
+                    return Err(Error::login(format!(
+                        "cannot listen for the login callback on localhost port {port}: {e}"
+                    )));
+                }
+            }
+        }
+        Err(all_busy(&busy))
+    }
+
+    fn serve(listeners: Vec<TcpListener>, skipped: Vec<String>) -> Result<Listener> {
+        let port = listeners[0]
             .local_addr()
             .map_err(|e| Error::unexpected(format!("cannot read the listener's port: {e}")))?
             .port();
-        let mut listeners = vec![v4];
-        // `localhost` may resolve to ::1 first; listen there too when we can.
-        if let Ok(v6) = TcpListener::bind((Ipv6Addr::LOCALHOST, port)) {
-            listeners.push(v6);
-        }
         let (sender, events) = mpsc::channel();
         let mut servers = Vec::new();
         for listener in listeners {
@@ -76,47 +113,83 @@ impl Listener {
         Ok(Listener {
             servers,
             port,
+            skipped,
             events,
             sender,
         })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     pub fn redirect_uri(&self) -> String {
         format!("http://localhost:{}{REDIRECT_PATH}", self.port)
     }
 
-    /// A sender for Ctrl-C (or anything else) to interrupt the wait.
+    /// A sender for Ctrl-C, paste-back (or anything else) to feed the wait.
     pub fn interrupter(&self) -> Sender<Event> {
         self.sender.clone()
     }
 
-    /// Waits for the callback carrying our `state`. Everything else is
-    /// answered and ignored.
-    pub fn wait(&self, state: &Secret, deadline: Instant, timeout_secs: u64) -> Result<Callback> {
+    /// Waits for the callback carrying our `state`, from the browser or
+    /// pasted. Everything else is answered (or reported) and ignored.
+    pub fn wait(
+        &self,
+        state: &Secret,
+        deadline: Instant,
+        timeout_secs: u64,
+        countdown: &mut Countdown,
+    ) -> Result<Callback> {
         loop {
+            countdown.tick();
             let left = deadline.saturating_duration_since(Instant::now());
-            let event = match self.events.recv_timeout(left) {
+            let event = match self.events.recv_timeout(left.min(Duration::from_secs(1))) {
                 Ok(event) => event,
+                Err(RecvTimeoutError::Timeout) if !left.is_zero() => continue,
                 Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {
+                    countdown.finish(false);
                     return Err(Error::login(format!(
                         "no login was completed within {timeout_secs} seconds; nothing was stored"
                     ))
                     .with_hint("run the command again and finish the login in the browser, or give more time with --timeout SECS"));
                 }
             };
-            let request = match event {
+            let (verdict, request) = match event {
                 Event::Interrupted => {
+                    countdown.finish(false);
                     return Err(Error::login("login cancelled (Ctrl-C); nothing was stored"));
                 }
-                Event::Request(request) => request,
-            };
-            let verdict = callback::judge(request.method().as_str(), request.url(), state);
-            match verdict {
-                Verdict::Ignore { status, reason } => {
-                    respond(request, status, "Not the login callback", reason);
+                Event::Pasted(text) => {
+                    match callback::judge_pasted(text.expose(), self.port, state) {
+                        Verdict::Ignore { reason, .. } => {
+                            countdown.message(&format!(
+                                "sfconnect: refused the pasted address: {reason}; still waiting"
+                            ));
+                            continue;
+                        }
+                        verdict => (verdict, None),
+                    }
                 }
-                verdict => return Ok(Callback { verdict, request }),
-            }
+                Event::Request(request) => {
+                    if !callback::host_is_ours(host_header(&request).as_deref(), self.port) {
+                        let detail = format!(
+                            "this listener answers only requests for localhost:{}",
+                            self.port
+                        );
+                        respond(request, 403, "Refused", &detail);
+                        continue;
+                    }
+                    let verdict = callback::judge(request.method().as_str(), request.url(), state);
+                    if let Verdict::Ignore { status, reason } = verdict {
+                        respond(request, status, "Not the login callback", reason);
+                        continue;
+                    }
+                    (verdict, Some(request))
+                }
+            };
+            countdown.finish(request.is_none());
+            return Ok(Callback { verdict, request });
         }
     }
 }
@@ -129,17 +202,60 @@ impl Drop for Listener {
     }
 }
 
-fn bind_error(port: u16, err: &std::io::Error) -> Error {
-    if err.kind() == ErrorKind::AddrInUse {
-        Error::login(format!(
-            "cannot listen for the login callback: port {port} on localhost is already in use"
-        ))
-        .with_hint(format!("stop the program holding port {port} (another login in progress?), or use --port N; the app's callback URL must then be http://localhost:N/OauthRedirect"))
-    } else {
-        Error::login(format!(
-            "cannot listen for the login callback on localhost port {port}: {err}"
-        ))
+fn host_header(request: &tiny_http::Request) -> Option<String> {
+    request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_string())
+}
+
+/// 127.0.0.1 and, where the machine has an IPv6 loopback, [::1] on the same
+/// port. The port counts as busy when either address is taken: a browser
+/// that resolves `localhost` to the taken one would reach another program.
+fn bind_loopback(port: u16) -> std::io::Result<Vec<TcpListener>> {
+    // With port 0, the port the OS picks for 127.0.0.1 may be taken on ::1;
+    // pick again a few times.
+    let attempts = if port == 0 { 5 } else { 1 };
+    let mut last = std::io::Error::from(ErrorKind::AddrInUse);
+    for _ in 0..attempts {
+        let v4 = TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
+        let actual = v4.local_addr()?.port();
+        match TcpListener::bind((Ipv6Addr::LOCALHOST, actual)) {
+            Ok(v6) => return Ok(vec![v4, v6]),
+            Err(e) if e.kind() == ErrorKind::AddrInUse => last = e,
+            // No IPv6 loopback here: browsers cannot use it either.
+            Err(_) => return Ok(vec![v4]),
+        }
     }
+    Err(last)
+}
+
+fn busy_port(port: u16, holder: &Option<port_holder::Holder>) -> String {
+    match holder {
+        Some(holder) => format!("port {port} is in use by {holder}"),
+        None => format!("port {port} is in use"),
+    }
+}
+
+fn all_busy(busy: &[(u16, Option<port_holder::Holder>)]) -> Error {
+    let what: Vec<String> = busy.iter().map(|(p, who)| busy_port(*p, who)).collect();
+    let tried: Vec<String> = busy.iter().map(|(p, _)| p.to_string()).collect();
+    let message = if busy.len() == 1 {
+        format!(
+            "cannot listen for the login callback on localhost: {} (already in use)",
+            what[0]
+        )
+    } else {
+        format!(
+            "cannot listen for the login callback on localhost: every port tried is already in use ({})",
+            what.join("; ")
+        )
+    };
+    Error::login(message).with_hint(format!(
+        "stop that program (another login in progress?), or pass another port, or several to try in order (--port {},N); the app's callback URL must then also list http://localhost:N/OauthRedirect",
+        tried.join(",")
+    ))
 }
 
 fn respond(request: tiny_http::Request, status: u16, title: &str, detail: &str) {
@@ -192,17 +308,48 @@ mod tests {
     }
 
     #[test]
-    fn busy_port_names_the_port() {
+    fn busy_port_names_the_port_and_the_holder() {
         let holder = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
         let port = holder.local_addr().unwrap().port();
-        let err = Listener::bind(port).err().expect("port is busy");
-        assert!(err.message.contains(&port.to_string()), "{}", err.message);
+        let err = Listener::bind(&[port]).err().expect("port is busy");
+        assert!(
+            err.message.contains(&format!("port {port}")),
+            "{}",
+            err.message
+        );
         assert_eq!(err.exit, crate::error::Exit::LoginNotCompleted);
+        assert!(err.hint.unwrap().contains("callback URL"));
+        if cfg!(target_os = "linux") {
+            let pid = format!("pid {}", std::process::id());
+            assert!(err.message.contains(&pid), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn the_first_free_port_of_a_list_wins() {
+        let holder = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let busy = holder.local_addr().unwrap().port();
+        let listener = Listener::bind(&[busy, 0]).unwrap();
+        assert_ne!(listener.port(), busy);
+        assert_eq!(listener.skipped.len(), 1);
+        assert!(listener.skipped[0].contains(&format!("port {busy}")));
+    }
+
+    #[test]
+    fn a_port_taken_on_ipv6_only_counts_as_busy() {
+        let Ok(holder) = TcpListener::bind((Ipv6Addr::LOCALHOST, 0)) else {
+            return; // no IPv6 loopback on this machine
+        };
+        let port = holder.local_addr().unwrap().port();
+        if TcpListener::bind((Ipv4Addr::LOCALHOST, port)).is_err() {
+            return; // the port is taken on 127.0.0.1 too; nothing to show
+        }
+        assert!(Listener::bind(&[port]).is_err());
     }
 
     #[test]
     fn binds_loopback_only() {
-        let listener = Listener::bind(0).unwrap();
+        let listener = Listener::bind(&[0]).unwrap();
         assert!(listener.port > 0);
         assert!(listener.redirect_uri().starts_with("http://localhost:"));
         for server in &listener.servers {
