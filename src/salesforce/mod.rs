@@ -1,6 +1,8 @@
 //! Everything that speaks Salesforce's OAuth: login hosts, the authorize URL,
-//! token, refresh, revoke and identity calls, and Salesforce's error codes.
+//! token, refresh, revoke and identity calls, the device flow, and
+//! Salesforce's error codes.
 
+pub mod device;
 pub mod errors;
 pub mod hosts;
 pub mod http;

@@ -1,0 +1,105 @@
+//! What `link` tells the user when the browser cannot finish the login on
+//! this machine: the URL, and the ways forward.
+//!
+//! An SSH tunnel makes the browser's redirect to `localhost:PORT` on the
+//! user's computer arrive here; paste-back carries the address by hand;
+//! `--device` needs no redirect at all. The tunnel line is ready to copy.
+
+use crate::environment::{BrowserSituation, Headless};
+use crate::output;
+
+/// Whether paste-back is on, and where it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paste {
+    Off,
+    /// stdin is a terminal: the user pastes and presses Enter.
+    Terminal,
+    /// `--paste` with stdin from a pipe or file.
+    Pipe,
+}
+
+/// The URL, why no browser opens here, and the ways forward.
+pub fn headless(situation: &BrowserSituation, authorize_url: &str, port: u16, paste: Paste) {
+    output::tell(&format!(
+        "sfconnect does not open a browser: {}.\nOpen this URL in a browser on your own computer:\n  {authorize_url}",
+        situation.describe()
+    ));
+    ways_forward(situation, port, paste);
+}
+
+/// After the browser could not be opened, or with --no-browser when the
+/// user may be elsewhere: the ways forward.
+pub fn ways_forward(situation: &BrowserSituation, port: u16, paste: Paste) {
+    let mut lines = vec!["To finish the login from a browser on another computer:".to_string()];
+    if let Some(tunnel) = tunnel_line(situation, port) {
+        lines.push(format!(
+            "  - first forward the callback port, from that computer:\n      {tunnel}\n    then open the URL there; the login completes here by itself."
+        ));
+    }
+    let address = format!("http://localhost:{port}/OauthRedirect?code=...");
+    lines.push(match paste {
+        Paste::Terminal => format!(
+            "  - or open the URL there and, when the browser ends on a page that fails to load\n    ({address}), copy that whole address and paste it here, then press Enter."
+        ),
+        Paste::Pipe => format!(
+            "  - or open the URL there and give the address the browser ends on ({address})\n    on stdin (--paste), one line."
+        ),
+        Paste::Off => format!(
+            "  - or run `sfconnect link --paste` from a terminal and paste back the address the browser\n    ends on ({address})."
+        ),
+    });
+    lines.push(
+        "  - or use `sfconnect link --device` to approve with a code on any device (the app needs \"Enable for Device Flow\")."
+            .to_string(),
+    );
+    output::tell(&lines.join("\n"));
+}
+
+/// `ssh -L PORT:localhost:PORT USER@HOST` for an SSH session or a remote
+/// machine without a display; none in a container, whose loopback a tunnel
+/// to the host does not reach.
+pub fn tunnel_line(situation: &BrowserSituation, port: u16) -> Option<String> {
+    let host = match situation {
+        BrowserSituation::Headless(Headless::Ssh {
+            server: Some(server),
+        }) => server.clone(),
+        BrowserSituation::Headless(Headless::Ssh { server: None })
+        | BrowserSituation::Headless(Headless::NoDisplay) => hostname(),
+        _ => return None,
+    };
+    let user = ["USER", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| "USER".to_string());
+    Some(format!("ssh -L {port}:localhost:{port} {user}@{host}"))
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "HOST".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tunnel_lines_name_the_port_and_the_server() {
+        let ssh = BrowserSituation::Headless(Headless::Ssh {
+            server: Some("10.0.0.9".into()),
+        });
+        let line = tunnel_line(&ssh, 1717).unwrap();
+        assert!(line.starts_with("ssh -L 1717:localhost:1717 "), "{line}");
+        assert!(line.ends_with("@10.0.0.9"), "{line}");
+        assert!(tunnel_line(&BrowserSituation::Headless(Headless::NoDisplay), 9).is_some());
+        assert_eq!(
+            tunnel_line(&BrowserSituation::Headless(Headless::Container), 9),
+            None
+        );
+        assert_eq!(tunnel_line(&BrowserSituation::Desktop, 9), None);
+    }
+}

@@ -1,0 +1,197 @@
+//! Storing a fresh login, the same way for the browser and the device flow.
+//!
+//! Given the tokens of a completed login: check the instance URL, look up
+//! who logged in, store the secret, then the index entry; replace (and
+//! revoke) an older connection of the same user, org and app; and if
+//! anything fails, revoke the fresh refresh token so it does not hold one of
+//! the user's five approvals (salesforce-oauth.md §5).
+
+use crate::access::Access;
+use crate::app::Context;
+use crate::approvals;
+use crate::cli::LinkArgs;
+use crate::connection::{Connection, Index, validate_alias};
+use crate::error::{Error, Result};
+use crate::output;
+use crate::retired;
+use crate::salesforce::hosts::parse_server_url;
+use crate::salesforce::http::Http;
+use crate::salesforce::identity;
+use crate::salesforce::oauth::{AppConfig, Tokens};
+use crate::salesforce::revoke::revoke;
+use crate::secret::Secret;
+use crate::secrets::{self, SecretStore, StoreKind, StoredTokens, save_tokens};
+use chrono::{DateTime, SubsecRound, Utc};
+
+/// Identify, store, replace. Any failure revokes the fresh refresh token.
+pub fn store_login(
+    ctx: &Context,
+    args: &LinkArgs,
+    app: &AppConfig,
+    requested_scopes: &[String],
+    http: &Http,
+    tokens: Tokens,
+    (store_kind, store): (StoreKind, &dyn SecretStore),
+) -> Result<Access> {
+    let Some(refresh_token) = tokens.refresh_token.clone() else {
+        return Err(Error::login(
+            "Salesforce returned no refresh token, so the connection could not be kept; nothing was stored",
+        )
+        .with_hint("the app must allow the refresh_token (or offline_access) scope, and --scopes must include it"));
+    };
+    let stored = (|| {
+        parse_server_url(&tokens.instance_url, "instance URL")?;
+        let who = identity::fetch(
+            http,
+            &tokens.instance_url,
+            &tokens.identity_url,
+            &tokens.access_token,
+        )?;
+        let alias = args.alias.clone().unwrap_or_else(|| who.username.clone());
+        validate_alias(&alias).map_err(|e| e.with_hint("choose a name with --alias"))?;
+        let now = Utc::now().trunc_subsecs(0);
+        let connection = Connection {
+            alias,
+            username: who.username,
+            org_id: who.org_id,
+            user_id: who.user_id,
+            instance_url: tokens.instance_url.clone(),
+            login_url: app.login_url.clone(),
+            client_id: app.client_id.clone(),
+            scopes: if tokens.scopes.is_empty() {
+                requested_scopes.to_vec()
+            } else {
+                tokens.scopes.clone()
+            },
+            created_at: now,
+            last_used_at: None,
+            last_refreshed_at: Some(now),
+            store: store_kind.name().to_string(),
+            id: secrets::new_id(),
+            app_name: None,
+            health: None,
+        };
+        let secret = StoredTokens {
+            refresh_token: refresh_token.clone(),
+            access_token: Some(tokens.access_token.clone()),
+            access_issued_at_ms: Some(tokens.issued_at_ms),
+        };
+        save_tokens(store, &connection.id, &secret)?;
+        let replaced = ctx.registry.update(|index| {
+            let replaced = replaceable(index, &connection, args.force)?;
+            index
+                .connections
+                .retain(|c| !replaced.iter().any(|r| r.id == c.id));
+            index.connections.push(connection.clone());
+            Ok(replaced)
+        });
+        match replaced {
+            Ok(replaced) => Ok((connection, replaced)),
+            Err(e) => {
+                let _ = store.delete(&connection.id);
+                Err(e)
+            }
+        }
+    })();
+    match stored {
+        Ok((connection, replaced)) => {
+            for old in replaced {
+                retire(ctx, http, &old, &connection);
+            }
+            retired::retry(ctx, http);
+            Ok(Access {
+                connection,
+                token: tokens.access_token,
+                issued_at: DateTime::from_timestamp_millis(tokens.issued_at_ms)
+                    .unwrap_or_else(Utc::now),
+            })
+        }
+        Err(err) => Err(revoke_fresh(http, &app.login_url, &refresh_token, err)),
+    }
+}
+
+fn alias_taken(alias: &str) -> Error {
+    Error::usage(format!("the alias {alias} is already in use")).with_hint(format!(
+        "choose another --alias, or replace it with `sfconnect link --alias {alias} --force`"
+    ))
+}
+
+/// The connections the new one replaces: any with the same user, org and
+/// app (one connection per user+org+app), and the alias's holder when
+/// `--force` is given. Another connection holding the alias is an error.
+fn replaceable(index: &Index, new: &Connection, force: bool) -> Result<Vec<Connection>> {
+    let same_grant = |c: &Connection| {
+        c.org_id == new.org_id && c.user_id == new.user_id && c.client_id == new.client_id
+    };
+    let mut replaced: Vec<Connection> = index
+        .connections
+        .iter()
+        .filter(|c| same_grant(c))
+        .cloned()
+        .collect();
+    if let Some(holder) = index.find(&new.alias)
+        && !same_grant(holder)
+    {
+        if !force {
+            return Err(alias_taken(&new.alias));
+        }
+        replaced.push(holder.clone());
+    }
+    Ok(replaced)
+}
+
+/// Revokes a replaced connection's token (or queues it for a retry) and
+/// says so. Never fatal: the new connection already stands.
+fn retire(ctx: &Context, http: &Http, old: &Connection, new: &Connection) {
+    match retired::retire(ctx, http, old) {
+        Ok(()) => output::note(&format!(
+            "replaced {} ({} at {}); its old refresh token was revoked at Salesforce",
+            old.alias, old.username, old.instance_url
+        )),
+        Err(e) => output::warn(&format!(
+            "replaced {} with {}, but could not revoke its old refresh token: {}; sfconnect keeps it and retries on the next link or `sfconnect tokens check`",
+            old.alias, new.alias, e.message
+        )),
+    }
+}
+
+/// Prints the new connection and how many of the user's five approvals for
+/// this app are in use (advice only: a refused query is one line).
+pub fn report(ctx: &Context, args: &LinkArgs, access: &Access) {
+    let connection = &access.connection;
+    if args.json {
+        output::print_json(&serde_json::to_value(connection).expect("connection encodes"));
+    } else {
+        output::print(&format!(
+            "linked {}: {} ({}) at {}\n",
+            connection.alias, connection.username, connection.org_id, connection.instance_url
+        ));
+    }
+    let budget = Http::new().and_then(|http| approvals::fetch(&http, access));
+    match budget {
+        Ok(budget) => {
+            for line in budget.lines(&connection.alias) {
+                output::note(&line);
+            }
+            crate::commands::approvals::remember_app_name(ctx, connection, &budget);
+        }
+        Err(err) => output::note(&format!("cannot count approvals: {}", err.message)),
+    }
+}
+
+/// After a failure past the exchange: revoke the fresh token (best effort)
+/// and say so in the error.
+fn revoke_fresh(http: &Http, login_url: &str, refresh_token: &Secret, err: Error) -> Error {
+    let suffix = match revoke(http, login_url, refresh_token) {
+        Ok(_) => {
+            "; the new refresh token was revoked at Salesforce, so it does not use up one of your five approvals"
+        }
+        Err(_) => {
+            "; the new refresh token could not be revoked at Salesforce: revoke it there (Settings > Connected Apps OAuth Usage)"
+        }
+    };
+    Error {
+        message: format!("{}{suffix}", err.message),
+        ..err
+    }
+}
