@@ -68,6 +68,9 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
     // Prove the store works before the login starts: a login is not wasted.
     let (store_kind, store) = ctx.default_store()?;
     secrets::probe(store.as_ref())?;
+    if let Some(caveat) = store_kind.caveat() {
+        output::note(&format!("note: {caveat}"));
+    }
     let store = (store_kind, store.as_ref());
     if args.device {
         device_login(ctx, &args, &app, &scopes, store)

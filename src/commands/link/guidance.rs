@@ -45,7 +45,7 @@ pub fn ways_forward(situation: &BrowserSituation, port: u16, paste: Paste) {
             "  - or open the URL there and give the address the browser ends on ({address})\n    on stdin (--paste), one line."
         ),
         Paste::Off => format!(
-            "  - or run `sfconnect link --paste` from a terminal and paste back the address the browser\n    ends on ({address})."
+            "  - or run `sfconnect link --paste` again and give it the address the browser ends on\n    ({address}) on stdin; run from a terminal, sfconnect asks you to paste it."
         ),
     });
     lines.push(
