@@ -9,6 +9,7 @@ mod fake_server;
 mod keychain;
 mod link;
 mod list;
+mod login;
 mod revoke;
 mod support;
 mod token;

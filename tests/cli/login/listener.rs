@@ -1,0 +1,206 @@
+//! The listener: busy ports and the port list, IPv6 loopback, the Host
+//! check, Ctrl-C.
+
+use super::{Live, assert_nothing_stored, callback_port, link_args, raw_get, target_of};
+use crate::support::Sandbox;
+use crate::support::fake_salesforce::FAKE_CLIENT_ID;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+
+fn hold_port() -> (TcpListener, u16) {
+    let holder = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let port = holder.local_addr().unwrap().port();
+    (holder, port)
+}
+
+/// A free port (bound and released).
+fn free_port() -> u16 {
+    hold_port().1
+}
+
+/// The callback address the test browser was sent to (it did not follow).
+fn callback_from_browser_log(sandbox: &Sandbox) -> String {
+    let events = sandbox.browser_events();
+    let authorize = events
+        .iter()
+        .find(|e| e["event"] == "authorize")
+        .unwrap_or_else(|| panic!("no authorize event: {events:?}"));
+    authorize["location"]
+        .as_str()
+        .expect("a redirect")
+        .to_string()
+}
+
+#[test]
+fn busy_ports_name_the_port_the_holder_and_the_list() {
+    let sandbox = Sandbox::new();
+    let url = sandbox.fake.url();
+    let ((_a, first), (_b, second)) = (hold_port(), hold_port());
+    let ports = format!("{first},{second}");
+    let run = sandbox
+        .run(&[
+            "link",
+            "--login-url",
+            &url,
+            "--client-id",
+            FAKE_CLIENT_ID,
+            "--port",
+            &ports,
+        ])
+        .expect(7);
+    for port in [first, second] {
+        assert!(
+            run.stderr.contains(&format!("port {port} is in use")),
+            "{}",
+            run.stderr
+        );
+    }
+    if cfg!(target_os = "linux") {
+        // The holder is this test process.
+        let pid = format!("(pid {})", std::process::id());
+        assert_eq!(run.stderr.matches(&pid).count(), 2, "{}", run.stderr);
+    }
+    assert!(
+        run.stderr.contains(&format!("--port {ports},N")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("callback URL"), "{}", run.stderr);
+    assert_eq!(
+        sandbox.fake.requests().len(),
+        0,
+        "failed before the browser"
+    );
+}
+
+#[test]
+fn the_next_port_of_the_list_is_used_when_the_first_is_busy() {
+    let sandbox = Sandbox::new();
+    let url = sandbox.fake.url();
+    let (_holder, busy) = hold_port();
+    let free = free_port();
+    let ports = format!("{busy},{free}");
+    let run = sandbox
+        .run(&[
+            "link",
+            "--login-url",
+            &url,
+            "--client-id",
+            FAKE_CLIENT_ID,
+            "--port",
+            &ports,
+            "--timeout",
+            "20",
+        ])
+        .expect(0);
+    assert!(
+        run.stderr.contains(&format!("port {busy} is in use"))
+            && run
+                .stderr
+                .contains(&format!("listening on port {free} instead")),
+        "{}",
+        run.stderr
+    );
+    let authorize = sandbox
+        .fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/services/oauth2/authorize")
+        .unwrap();
+    assert_eq!(
+        authorize.query_param("redirect_uri"),
+        Some(format!("http://localhost:{free}/OauthRedirect").as_str())
+    );
+    assert_eq!(sandbox.connections().len(), 1);
+}
+
+#[test]
+fn a_callback_over_ipv6_loopback_links() {
+    if TcpListener::bind((Ipv6Addr::LOCALHOST, 0)).is_err() {
+        return; // no IPv6 loopback here
+    }
+    let mut sandbox = Sandbox::new();
+    sandbox.set_env("TEST_BROWSER_SKIP_CALLBACK", "1");
+    let url = sandbox.fake.url();
+    let live = Live::start(sandbox.command(&link_args(&url, &[])));
+    let stderr = live.wait_for("Ctrl-C cancels");
+    let port = callback_port(&stderr);
+    let address = callback_from_browser_log(&sandbox);
+    let addr = SocketAddr::from((Ipv6Addr::LOCALHOST, port));
+    let (status, body) = raw_get(addr, &format!("[::1]:{port}"), &target_of(&address));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Linked"), "{body}");
+    live.finish().expect(0);
+    assert_eq!(sandbox.connections().len(), 1);
+}
+
+#[test]
+fn a_foreign_host_header_is_refused_and_the_login_waits_on() {
+    let mut sandbox = Sandbox::new();
+    sandbox.set_env("TEST_BROWSER_SKIP_CALLBACK", "1");
+    let url = sandbox.fake.url();
+    let live = Live::start(sandbox.command(&link_args(&url, &[])));
+    let stderr = live.wait_for("Ctrl-C cancels");
+    let port = callback_port(&stderr);
+    let target = target_of(&callback_from_browser_log(&sandbox));
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    // A page whose DNS name was rebound to 127.0.0.1 sends its own name,
+    // even with the right code and state.
+    for host in [
+        "evil.example:".to_string() + &port.to_string(),
+        "localhost:1".into(),
+        String::new(),
+    ] {
+        let (status, body) = raw_get(addr, &host, &target);
+        assert_eq!(status, 403, "Host {host:?}: {body}");
+    }
+    assert_eq!(sandbox.fake.token_requests("authorization_code"), 0);
+    let (status, _) = raw_get(addr, &format!("127.0.0.1:{port}"), &target);
+    assert_eq!(status, 200);
+    live.finish().expect(0);
+    assert_eq!(sandbox.fake.token_requests("authorization_code"), 1);
+}
+
+#[test]
+fn a_browser_sending_a_foreign_host_never_ends_the_login() {
+    let mut sandbox = Sandbox::new();
+    sandbox.set_env("TEST_BROWSER_HOST", "attacker.example");
+    let run = sandbox.link(&["--timeout", "3"]).expect(7);
+    let events = sandbox.browser_events();
+    let callback = events
+        .iter()
+        .find(|e| e["event"] == "callback")
+        .expect("callback event");
+    assert_eq!(callback["status"], 403);
+    assert!(
+        run.stderr.contains("no login was completed"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(sandbox.fake.token_requests("authorization_code"), 0);
+    assert_nothing_stored(&sandbox);
+}
+
+#[test]
+fn ctrl_c_cancels_with_7_and_leaves_nothing_behind() {
+    let mut sandbox = Sandbox::new();
+    sandbox.set_env("SFCONNECT_BROWSER", "true");
+    let url = sandbox.fake.url();
+    let live = Live::start(sandbox.command(&link_args(&url, &["--timeout", "60"])));
+    let stderr = live.wait_for("Ctrl-C cancels");
+    let port = callback_port(&stderr);
+    live.interrupt();
+    let run = live.finish().expect(7);
+    assert!(
+        run.stderr
+            .contains("login cancelled (Ctrl-C); nothing was stored"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty());
+    assert_nothing_stored(&sandbox);
+    assert!(
+        TcpListener::bind((Ipv4Addr::LOCALHOST, port)).is_ok(),
+        "the listener is closed"
+    );
+    assert_eq!(sandbox.fake.token_requests("authorization_code"), 0);
+}
