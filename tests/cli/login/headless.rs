@@ -93,13 +93,12 @@ fn no_display_means_no_browser() {
             .contains("Open this URL in a browser on your own computer")
     );
     authorize_url(&run.stderr);
-    // A display makes it a desktop; BROWSER then names the (test) browser.
+    // $BROWSER, like SFCONNECT_BROWSER, is an explicit choice: used even here.
     let mut cmd = without_browser(&sandbox, &link_args(&url, &[]));
     let browser = std::env::current_dir()
         .unwrap()
         .join("tests/cli/support/browser.py");
-    cmd.env("DISPLAY", ":99")
-        .env("BROWSER", format!("python3 {}", browser.display()));
+    cmd.env("BROWSER", format!("python3 {}", browser.display()));
     let run = crate::support::run_command(cmd, None).expect(0);
     assert!(
         !run.stderr.contains("does not open a browser"),
