@@ -22,7 +22,7 @@ use crate::salesforce::oauth::{AppConfig, PLATFORM_CLI};
 use crate::secret::Secret;
 use crate::secrets::{SecretStore, StoredTokens, load_tokens, save_tokens};
 use chrono::{DateTime, SubsecRound, Utc};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How often a cache hit may rewrite `last_used_at`: often enough to be
 /// useful, rarely enough that parallel scripts do not queue on the index.
@@ -44,24 +44,56 @@ pub struct Access {
 }
 
 pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> Result<Access> {
+    let alias = &connection.alias;
+    output::debug(&format!(
+        "{alias}: reading its secret from the {} store",
+        connection.store
+    ));
     let store = ctx.store_of(connection)?;
     let seen = stored(store.as_ref(), connection)?;
     if !freshness.force
         && let Some(access) = young(connection, &seen, freshness.max_age)
     {
+        debug_cache_hit(&access);
         note_use(ctx, connection);
         return Ok(access);
     }
+    output::debug(&format!(
+        "{alias}: {}; taking its refresh lock",
+        if freshness.force {
+            "a fresh token was asked for"
+        } else {
+            "no cached access token young enough"
+        }
+    ));
+    let waiting = Instant::now();
     let _lock = files::lock(&ctx.config_dir.join("locks"), &connection.id)?;
+    output::debug(&format!(
+        "{alias}: refresh lock taken after {} ms",
+        waiting.elapsed().as_millis()
+    ));
     let current = stored(store.as_ref(), connection)?;
     let refreshed_meanwhile = current.access_issued_at_ms != seen.access_issued_at_ms;
     if (refreshed_meanwhile || !freshness.force)
         && let Some(access) = young(connection, &current, freshness.max_age)
     {
+        output::debug(&format!(
+            "{alias}: another process refreshed it while we waited"
+        ));
+        debug_cache_hit(&access);
         note_use(ctx, connection);
         return Ok(access);
     }
     refresh(ctx, store.as_ref(), connection, current)
+}
+
+fn debug_cache_hit(access: &Access) {
+    let age = Utc::now().signed_duration_since(access.issued_at);
+    output::debug(&format!(
+        "{}: using the cached access token, issued {} s ago",
+        access.connection.alias,
+        age.num_seconds().max(0)
+    ));
 }
 
 fn stored(store: &dyn SecretStore, connection: &Connection) -> Result<StoredTokens> {
@@ -110,6 +142,15 @@ fn refresh(
     };
     parse_server_url(&tokens.instance_url, "instance URL")?;
     let rotated = tokens.refresh_token.is_some();
+    output::debug(&format!(
+        "{}: refreshed{}",
+        connection.alias,
+        if rotated {
+            "; Salesforce rotated the refresh token, storing the new one first"
+        } else {
+            ""
+        }
+    ));
     let updated = StoredTokens {
         refresh_token: tokens.refresh_token.unwrap_or(current.refresh_token),
         access_token: Some(tokens.access_token.clone()),

@@ -1,7 +1,15 @@
 //! The command line: every command, flag and environment variable, with its
 //! help text. Parsing only; behaviour lives in `commands/`.
+//!
+//! Every command's help has a one-line summary (the first paragraph of its
+//! doc comment), a longer description (the rest, shown by `--help`) and an
+//! EXAMPLES section (`after_help`). The alias arguments complete dynamically
+//! from the index (`COMPLETE=bash sfconnect`, see `commands/completions.rs`).
 
+use crate::commands::completions::complete_alias;
+use crate::output::ColorChoice;
 use clap::{Args, Parser, Subcommand};
+use clap_complete::engine::ArgValueCompleter;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -10,13 +18,47 @@ use clap::{Args, Parser, Subcommand};
     about = "Link a Salesforce account to the command line",
     long_about = "Link a Salesforce account to the command line.\n\n\
 sfconnect logs you in to Salesforce in the browser (OAuth 2.0 with PKCE), keeps the \
-refresh token in the OS keychain, and hands fresh access tokens to shell scripts.",
-    after_help = "Exit codes: 0 ok, 1 unexpected, 2 usage, 3 no such connection, 4 re-link needed, \
+refresh token in the OS keychain, and hands fresh access tokens to shell scripts.\n\n\
+Data goes to stdout, every message to stderr. Commands that report data take --json. \
+Colour is used only on a terminal, and never when NO_COLOR is set (unless --color always).",
+    after_help = "EXAMPLES:\n  \
+sfconnect link --sandbox --alias uat\n  \
+sfconnect tokens list\n  \
+curl -H \"Authorization: Bearer $(sfconnect token uat)\" \"$URL\"\n  \
+sfconnect exec uat -- python3 sync.py\n  \
+sfconnect api uat /services/data/v62.0/limits | jq .DailyApiRequests\n\n\
+Exit codes: 0 ok, 1 unexpected, 2 usage, 3 no such connection, 4 re-link needed, \
 5 Salesforce unreachable, 6 secret store unavailable, 7 login not completed, \
 8 API answered non-2xx.",
     disable_help_subcommand = true
 )]
 pub struct Cli {
+    /// Only warnings and errors on stderr, no informational lines
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Global options"
+    )]
+    pub quiet: bool,
+
+    /// Also diagnostic lines on stderr (hosts, paths, timings; never a secret)
+    #[arg(short, long, global = true, help_heading = "Global options")]
+    pub verbose: bool,
+
+    /// When to colour: auto (on a terminal, unless NO_COLOR is set), always, never
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHEN",
+        global = true,
+        default_value_t = ColorChoice::Auto,
+        hide_possible_values = true,
+        help_heading = "Global options"
+    )]
+    pub color: ColorChoice,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -24,18 +66,66 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Log in to Salesforce in the browser and store the connection
+    ///
+    /// Opens the Salesforce login page in your browser (OAuth 2.0 authorization code with
+    /// PKCE), waits for Salesforce to send the browser back to a listener on localhost, and
+    /// stores the connection: its refresh token in the OS keychain, everything else (alias,
+    /// username, org, URLs) in the index. The login URL is always printed on stderr too, for
+    /// when no browser opens. Linking the same user, org and app again replaces the old
+    /// connection and revokes its token.
     Link(LinkArgs),
     /// Inspect linked connections
+    ///
+    /// `tokens list` reads the local index only; `tokens check` and `tokens approvals` ask
+    /// Salesforce.
     #[command(subcommand)]
     Tokens(TokensCommand),
     /// Revoke connections at Salesforce and forget them
+    ///
+    /// Each connection's refresh token is revoked at Salesforce (which also ends every access
+    /// token issued from it), then its secret and index entry are deleted. When Salesforce
+    /// cannot be reached nothing is changed (exit 5); --local-only forgets without calling
+    /// Salesforce, and the token stays valid there. An unknown alias exits 3 before anything
+    /// is revoked.
     Revoke(RevokeArgs),
     /// Print a valid access token (for scripts)
+    ///
+    /// Prints the token and a newline on stdout, nothing else. A cached token younger than
+    /// --max-age is printed without any network call; otherwise the refresh token gets a new
+    /// one, under a lock per connection, so parallel callers refresh once. The connection is
+    /// ALIAS, else $SFCONNECT_ALIAS, else the only linked one.
     Token(TokenArgs),
     /// Run a command with a fresh access token in its environment
+    ///
+    /// CMD gets SF_ACCESS_TOKEN, SF_INSTANCE_URL, SF_USERNAME and SF_ORG_ID in its environment
+    /// (never in its arguments, where `ps` would show the token). stdin, stdout and stderr pass
+    /// through; sfconnect exits with CMD's exit code (128+N if signal N ended it, 127 if CMD
+    /// cannot be found, 126 if it cannot be run).
     Exec(ExecArgs),
     /// Call the Salesforce REST API of a connection
+    ///
+    /// Sends the request to the connection's instance with its bearer token and prints the
+    /// response body on stdout. The token is only ever sent to the connection's own instance.
+    /// An expired session (401 INVALID_SESSION_ID) is refreshed once and retried. Exit 0 on
+    /// 2xx; otherwise `HTTP <status>` on stderr and exit 8 (5 for 5xx), the body still on
+    /// stdout.
     Api(ApiArgs),
+    /// Print a shell completion script
+    ///
+    /// Prints a static completion script for SHELL on stdout: subcommands, flags and their
+    /// values. The same scripts are in the repository's completions/ directory. For aliases
+    /// completed from your linked connections, use the dynamic completion instead, which asks
+    /// sfconnect at each TAB (it reads only the index): `source <(COMPLETE=bash sfconnect)` in
+    /// ~/.bashrc, `source <(COMPLETE=zsh sfconnect)` in ~/.zshrc, `COMPLETE=fish sfconnect |
+    /// source` in fish's config.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff)
+    ///
+    /// Prints sfconnect(1) on stdout, covering every command, for `man` to read.
+    #[command(after_help = "EXAMPLES:\n  \
+sfconnect man | man -l -\n  \
+sfconnect man > ~/.local/share/man/man1/sfconnect.1")]
+    Man,
 }
 
 /// How fresh an access token must be.
@@ -63,37 +153,48 @@ pub enum TokenFormat {
 }
 
 #[derive(Args, Debug)]
-#[command(
-    after_help = "The connection: ALIAS, else $SFCONNECT_ALIAS, else the only linked one.\n\n\
-EXAMPLES:\n  \
+#[command(after_help = "EXAMPLES:\n  \
 curl -H \"Authorization: Bearer $(sfconnect token prod)\" \"$URL\"\n  \
 curl -H \"$(sfconnect token prod --format header)\" \"$URL\"\n  \
 eval \"$(sfconnect token prod --format env)\"\n  \
-sfconnect token prod --format json | jq -r .instance_url"
-)]
+sfconnect token prod --json | jq -r .instance_url\n  \
+token=$(sfconnect token prod) || exit   # 4: link again, 5: Salesforce unreachable")]
 pub struct TokenArgs {
     /// The connection [default: $SFCONNECT_ALIAS, or the only one]
+    #[arg(add = ArgValueCompleter::new(complete_alias))]
     pub alias: Option<String>,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = TokenFormat::Bare)]
     pub format: TokenFormat,
 
+    /// Same as --format json
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+
     #[command(flatten)]
     pub freshness: FreshnessArgs,
 }
 
+impl TokenArgs {
+    /// The format asked for, `--json` included.
+    pub fn format(&self) -> TokenFormat {
+        if self.json {
+            TokenFormat::Json
+        } else {
+            self.format
+        }
+    }
+}
+
 #[derive(Args, Debug)]
-#[command(
-    after_help = "CMD gets SF_ACCESS_TOKEN, SF_INSTANCE_URL, SF_USERNAME and SF_ORG_ID in its \
-environment (never in its arguments); sfconnect exits with CMD's exit code (128+N if a signal N ended it; \
-127 if CMD cannot be found, 126 if it cannot be run).\n\n\
-EXAMPLES:\n  \
+#[command(after_help = "EXAMPLES:\n  \
 sfconnect exec prod -- sh -c 'curl -H \"Authorization: Bearer $SF_ACCESS_TOKEN\" \"$SF_INSTANCE_URL/services/data/\"'\n  \
-sfconnect exec -- python3 nightly_sync.py"
-)]
+sfconnect exec -- python3 nightly_sync.py\n  \
+sfconnect exec uat -- env | grep '^SF_INSTANCE_URL='")]
 pub struct ExecArgs {
     /// The connection [default: $SFCONNECT_ALIAS, or the only one]
+    #[arg(add = ArgValueCompleter::new(complete_alias))]
     pub alias: Option<String>,
 
     /// The command and its arguments, after `--`
@@ -105,19 +206,20 @@ pub struct ExecArgs {
 }
 
 #[derive(Args, Debug)]
-#[command(
-    after_help = "The body goes to stdout. Exit 0 on 2xx; otherwise `HTTP <status>` on stderr and \
-exit 8 (5 for 5xx). An expired session (401 INVALID_SESSION_ID) is refreshed once and retried.\n\n\
-EXAMPLES:\n  \
+#[command(after_help = "EXAMPLES:\n  \
 sfconnect api prod /services/data/v62.0/limits\n  \
-sfconnect api prod \"/services/data/v62.0/query?q=SELECT+Id,Name+FROM+Account+LIMIT+5\"\n  \
+sfconnect api prod \"/services/data/v62.0/query?q=SELECT+Id,Name+FROM+Account+LIMIT+5\" | jq -r '.records[].Name'\n  \
 sfconnect api prod /services/data/v62.0/sobjects/Account -d '{\"Name\":\"Acme\"}'\n  \
-sfconnect api prod /services/data/v62.0/sobjects/Account/001xx -X PATCH -d @account.json"
-)]
+sfconnect api prod /services/data/v62.0/sobjects/Account/001xx -X PATCH -d @account.json")]
 pub struct ApiArgs {
     /// [ALIAS] PATH: the connection (optional) and a path on its instance
     /// (or a full URL on the instance's host)
-    #[arg(value_name = "ALIAS] [PATH", num_args = 1..=2, required = true)]
+    #[arg(
+        value_name = "ALIAS] [PATH",
+        num_args = 1..=2,
+        required = true,
+        add = ArgValueCompleter::new(complete_alias)
+    )]
     pub target: Vec<String>,
 
     /// HTTP method [default: GET, or POST with -d]
@@ -134,6 +236,18 @@ pub struct ApiArgs {
 
     #[command(flatten)]
     pub freshness: FreshnessArgs,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "EXAMPLES:\n  \
+sfconnect completions bash > ~/.local/share/bash-completion/completions/sfconnect\n  \
+sfconnect completions zsh > \"${fpath[1]}/_sfconnect\"\n  \
+sfconnect completions fish > ~/.config/fish/completions/sfconnect.fish\n  \
+echo 'source <(COMPLETE=bash sfconnect)' >> ~/.bashrc   # dynamic: aliases too")]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `600`, `90s`, `10m`, `1h`.
@@ -240,29 +354,38 @@ pub struct LinkArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum TokensCommand {
-    /// List linked connections (reads only the local index: no network, no keychain)
-    #[command(
-        after_help = "The STATUS column is the last verdict from Salesforce (see `tokens check`).\n\n\
-EXAMPLES:\n  sfconnect tokens list\n  sfconnect tokens list --check\n  sfconnect tokens list --json | jq -r '.connections[].alias'"
-    )]
+    /// List linked connections
+    ///
+    /// Reads only the local index: no network, no keychain, so it is fast and never prompts.
+    /// The STATUS column is the last verdict from Salesforce (see `tokens check`): `-` until
+    /// one was recorded, in capitals when the connection needs attention. With --check, every
+    /// connection is verified first and the exit code is that of `tokens check`.
+    #[command(after_help = "EXAMPLES:\n  \
+sfconnect tokens list\n  \
+sfconnect tokens list --check\n  \
+sfconnect tokens list --json | jq -r '.connections[].alias'")]
     List(ListArgs),
     /// Verify connections against Salesforce, in parallel
-    #[command(
-        after_help = "Each connection is refreshed at Salesforce. Status: ok, revoked (invalid_grant: \
-revoked, expired, or pushed out by the five-approval limit), unreachable (network, DNS, 5xx), blocked (the app \
-is blocked or not approved for the user), error (anything else). The result is recorded for `tokens list`.\n\
-Exit 0 when all are ok, 4 if any is revoked, else 5.\n\n\
-EXAMPLES:\n  sfconnect tokens check\n  sfconnect tokens check prod uat --json\n  \
-sfconnect tokens check || echo 'a connection needs attention'"
-    )]
+    ///
+    /// Each connection is refreshed at Salesforce. Status: ok, revoked (invalid_grant: revoked,
+    /// expired, or pushed out by the five-approval limit), unreachable (network, DNS, 5xx),
+    /// blocked (the app is blocked or not approved for the user), error (anything else). The
+    /// result is recorded for `tokens list`. Exit 0 when all are ok, 4 if any is revoked,
+    /// else 5.
+    #[command(after_help = "EXAMPLES:\n  \
+sfconnect tokens check\n  \
+sfconnect tokens check prod uat --json | jq -r '.results[] | select(.status != \"ok\") | .alias'\n  \
+sfconnect tokens check || echo 'a connection needs attention' >&2")]
     Check(CheckArgs),
     /// How many of Salesforce's five approvals per user per app are in use
-    #[command(
-        after_help = "Salesforce keeps at most five approvals (refresh tokens) per user per connected \
-app; a sixth login anywhere revokes the oldest. This asks Salesforce (the OauthToken object) how many this \
-connection's user holds for its app.\n\n\
-EXAMPLES:\n  sfconnect tokens approvals prod\n  sfconnect tokens approvals --json | jq .count"
-    )]
+    ///
+    /// Salesforce keeps at most five approvals (refresh tokens) per user per connected app; a
+    /// sixth login anywhere revokes the oldest. This asks Salesforce (the OauthToken object)
+    /// how many this connection's user holds for its app, and which one goes next. When
+    /// Salesforce does not let the user read them, it says why and still exits 0.
+    #[command(after_help = "EXAMPLES:\n  \
+sfconnect tokens approvals prod\n  \
+sfconnect tokens approvals --json | jq .count")]
     Approvals(ApprovalsArgs),
 }
 
@@ -284,7 +407,7 @@ pub struct ListArgs {
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// Connections to check [default: all]
-    #[arg(value_name = "ALIAS")]
+    #[arg(value_name = "ALIAS", add = ArgValueCompleter::new(complete_alias))]
     pub aliases: Vec<String>,
 
     /// Print {"version": 1, "results": [...]}
@@ -299,6 +422,7 @@ pub struct CheckArgs {
 #[derive(Args, Debug)]
 pub struct ApprovalsArgs {
     /// The connection [default: $SFCONNECT_ALIAS, or the only one]
+    #[arg(add = ArgValueCompleter::new(complete_alias))]
     pub alias: Option<String>,
 
     /// Print the approvals as JSON
@@ -307,13 +431,16 @@ pub struct ApprovalsArgs {
 }
 
 #[derive(Args, Debug)]
-#[command(
-    after_help = "EXAMPLES:\n  sfconnect revoke uat\n  sfconnect revoke --all\n  sfconnect revoke old-laptop --local-only"
-)]
+#[command(after_help = "EXAMPLES:\n  \
+sfconnect revoke uat\n  \
+sfconnect revoke --all\n  \
+sfconnect revoke old-laptop --local-only\n  \
+sfconnect revoke uat --json | jq -r '.results[] | \"\\(.alias) \\(.outcome)\"'")]
 pub struct RevokeArgs {
     /// Connections to revoke
     #[arg(
         value_name = "ALIAS",
+        add = ArgValueCompleter::new(complete_alias),
         required_unless_present = "all",
         conflicts_with = "all"
     )]

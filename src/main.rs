@@ -1,7 +1,9 @@
 //! sfconnect: link a Salesforce account to the command line.
 //!
-//! `main` only parses, runs the command, and turns an error into one line on
-//! stderr (plus a hint) and its documented exit code.
+//! `main` answers a shell's completion request (`COMPLETE=bash sfconnect`)
+//! before anything else, then parses, sets how output looks (`-q`, `-v`,
+//! `--color`), runs the command, and turns an error into one line on stderr
+//! (plus a hint) and its documented exit code.
 
 mod access;
 mod app;
@@ -25,16 +27,24 @@ mod salesforce;
 mod secret;
 mod secrets;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 fn main() {
+    // Nothing may reach stdout before this: it is the completion's answer.
+    clap_complete::CompleteEnv::with_factory(cli::Cli::command).complete();
     let cli = cli::Cli::parse();
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => output::Verbosity::Quiet,
+        (_, true) => output::Verbosity::Verbose,
+        _ => output::Verbosity::Normal,
+    };
+    output::init(verbosity, cli.color);
     let code = match commands::run(cli) {
         Ok(()) => error::Exit::Ok.code(),
         Err(err) => {
-            output::note(&format!("sfconnect: error: {}", err.message));
+            output::error(&err.message);
             if let Some(hint) = &err.hint {
-                output::note(&format!("hint: {hint}"));
+                output::tell(&format!("hint: {hint}"));
             }
             err.exit.code()
         }

@@ -1,11 +1,105 @@
-//! Writing results and messages.
+//! Writing results and messages, the same way for every command.
 //!
 //! stdout carries only the result (a token, a table, JSON): it is an API for
-//! scripts. Every message goes to stderr. A closed stdout pipe
-//! (`sfconnect tokens list | head -1`) is not an error: we stop quietly with
-//! exit 0, like other Unix tools.
+//! scripts. Every message goes to stderr: `note` for informational lines
+//! (silenced by `-q`), `tell` for lines the user needs to go on (never
+//! silenced), `warn` and `error` (never silenced), and `debug` for
+//! diagnostics (only with `-v`; callers never pass a secret). A closed stdout
+//! pipe (`sfconnect tokens list | head -1`) is not an error: we stop quietly
+//! with exit 0, like other Unix tools.
+//!
+//! Colour follows `--color`: `auto` (the default) colours a stream only when
+//! it is a terminal and `NO_COLOR` is unset or empty (no-color.org); `always`
+//! and `never` are what the user asked for on this command line, which wins
+//! over the environment.
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::{ErrorKind, IsTerminal, Read, Write};
+use std::sync::OnceLock;
+
+/// How much goes to stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    /// `-q`: warnings, errors and what the user must act on.
+    Quiet,
+    Normal,
+    /// `-v`: also diagnostics.
+    Verbose,
+}
+
+/// `--color`.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set
+    #[default]
+    Auto,
+    /// Always colour, even into a pipe or file
+    Always,
+    /// Never colour
+    Never,
+}
+
+/// The ANSI styles we use, sparingly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Red,
+    Yellow,
+    Green,
+}
+
+impl Style {
+    fn code(self) -> &'static str {
+        match self {
+            Style::Red => "\x1b[1;31m",
+            Style::Yellow => "\x1b[33m",
+            Style::Green => "\x1b[32m",
+        }
+    }
+}
+
+struct Settings {
+    verbosity: Verbosity,
+    color_stdout: bool,
+    color_stderr: bool,
+}
+
+static SETTINGS: OnceLock<Settings> = OnceLock::new();
+
+/// Sets the process-wide verbosity and colour; `main` calls it once, before
+/// any command runs. Without it (unit tests) output is normal and plain.
+pub fn init(verbosity: Verbosity, color: ColorChoice) {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let decide = |is_terminal: bool| match color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => is_terminal && !no_color,
+    };
+    let _ = SETTINGS.set(Settings {
+        verbosity,
+        color_stdout: decide(std::io::stdout().is_terminal()),
+        color_stderr: decide(std::io::stderr().is_terminal()),
+    });
+}
+
+fn settings() -> &'static Settings {
+    SETTINGS.get_or_init(|| Settings {
+        verbosity: Verbosity::Normal,
+        color_stdout: false,
+        color_stderr: false,
+    })
+}
+
+fn paint(text: &str, style: Style, on: bool) -> String {
+    if on {
+        format!("{}{text}\x1b[0m", style.code())
+    } else {
+        text.to_string()
+    }
+}
+
+/// `text` in `style` when stdout gets colour (for a table cell).
+pub fn paint_stdout(text: &str, style: Style) -> String {
+    paint(text, style, settings().color_stdout)
+}
 
 /// Prints `text` on stdout, exiting 0 at once if the reader has gone away.
 pub fn print(text: &str) {
@@ -29,7 +123,7 @@ pub fn stream(mut reader: impl Read) {
             Ok(n) => n,
             Err(e) if e.kind() == ErrorKind::Interrupted => continue,
             Err(e) => {
-                note(&format!("sfconnect: error: the response broke off: {e}"));
+                error(&format!("the response broke off: {e}"));
                 std::process::exit(crate::error::Exit::Network.code());
             }
         };
@@ -46,17 +140,8 @@ fn stdout_failed(e: &std::io::Error) -> ! {
     if e.kind() == ErrorKind::BrokenPipe {
         std::process::exit(0);
     }
-    note(&format!("sfconnect: error: cannot write to stdout: {e}"));
+    error(&format!("cannot write to stdout: {e}"));
     std::process::exit(crate::error::Exit::Unexpected.code());
-}
-
-/// A line for the user on stderr.
-pub fn note(text: &str) {
-    let _ = writeln!(std::io::stderr(), "{text}");
-}
-
-pub fn warn(text: &str) {
-    note(&format!("warning: {text}"));
 }
 
 /// Pretty JSON and a newline on stdout.
@@ -64,4 +149,52 @@ pub fn print_json(value: &serde_json::Value) {
     let mut text = serde_json::to_string_pretty(value).expect("JSON values always encode");
     text.push('\n');
     print(&text);
+}
+
+fn stderr_line(text: &str) {
+    let _ = writeln!(std::io::stderr(), "{text}");
+}
+
+/// An informational line on stderr; `-q` silences it.
+pub fn note(text: &str) {
+    if settings().verbosity != Verbosity::Quiet {
+        stderr_line(text);
+    }
+}
+
+/// A line on stderr the user needs to go on (a login URL, the hint after an
+/// error); `-q` does not silence it.
+pub fn tell(text: &str) {
+    stderr_line(text);
+}
+
+/// `warning: ...` on stderr, never silenced.
+pub fn warn(text: &str) {
+    let prefix = paint("warning:", Style::Yellow, settings().color_stderr);
+    stderr_line(&format!("{prefix} {text}"));
+}
+
+/// `sfconnect: error: ...` on stderr, never silenced.
+pub fn error(text: &str) {
+    let prefix = paint("sfconnect: error:", Style::Red, settings().color_stderr);
+    stderr_line(&format!("{prefix} {text}"));
+}
+
+/// A diagnostic line on stderr, only with `-v`. Never pass a secret: hosts,
+/// paths without their query, aliases, statuses and timings only.
+pub fn debug(text: &str) {
+    if settings().verbosity == Verbosity::Verbose {
+        stderr_line(&format!("debug: {text}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paint_wraps_only_when_on() {
+        assert_eq!(paint("ok", Style::Green, false), "ok");
+        assert_eq!(paint("ok", Style::Green, true), "\x1b[32mok\x1b[0m");
+    }
 }

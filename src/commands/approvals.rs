@@ -35,7 +35,7 @@ pub fn run(ctx: &Context, args: ApprovalsArgs) -> Result<()> {
         }
         // Advice, not a failure: say why in one line and exit 0.
         Err(err) => {
-            output::note(&format!("cannot count approvals: {}", err.message));
+            output::warn(&format!("cannot count approvals: {}", err.message));
             if args.json {
                 output::print_json(&json!({
                     "version": 1,

@@ -136,10 +136,11 @@ fn table(results: &[(String, Health)]) -> String {
         .max(5);
     let mut out = format!("{:<width$}  {:<11}  DETAIL\n", "ALIAS", "STATUS");
     for (alias, health) in results {
-        out.push_str(&format!(
-            "{alias:<width$}  {:<11}  {}\n",
-            health.status, health.detail
-        ));
+        let mut status = format!("{:<11}", health.status);
+        if let Some(style) = super::list::status_style(&health.status) {
+            status = output::paint_stdout(&status, style);
+        }
+        out.push_str(&format!("{alias:<width$}  {status}  {}\n", health.detail));
     }
     out
 }

@@ -38,7 +38,7 @@ pub fn run(ctx: &Context, args: ExecArgs) -> Result<()> {
             } else {
                 126
             };
-            crate::output::note(&format!("sfconnect: error: cannot run {program}: {e}"));
+            crate::output::error(&format!("cannot run {program}: {e}"));
             std::process::exit(code);
         }
     };

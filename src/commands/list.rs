@@ -6,7 +6,7 @@ use crate::app::Context;
 use crate::cli::ListArgs;
 use crate::connection::{Connection, host_kind};
 use crate::error::Result;
-use crate::output;
+use crate::output::{self, Style};
 use chrono::{DateTime, Utc};
 
 pub fn run(ctx: &Context, args: ListArgs) -> Result<()> {
@@ -67,20 +67,34 @@ fn table(connections: &[Connection]) -> String {
         }
     }
     let mut out = String::new();
-    let mut line = |cells: &[&str]| {
-        let padded: Vec<String> = cells
+    // STATUS is the last column: painting it cannot upset the padding.
+    let mut line = |cells: &[&str], status: Option<Style>| {
+        let mut padded: Vec<String> = cells
             .iter()
             .zip(widths)
             .map(|(cell, width)| format!("{cell:<width$}"))
             .collect();
+        if let (Some(style), Some(last)) = (status, padded.last_mut()) {
+            *last = output::paint_stdout(last.trim_end(), style);
+        }
         out.push_str(padded.join("  ").trim_end());
         out.push('\n');
     };
-    line(&header);
+    line(&header, None);
     for row in &rows {
-        line(&row.each_ref().map(String::as_str));
+        line(&row.each_ref().map(String::as_str), status_style(&row[7]));
     }
     out
+}
+
+/// Green for ok, yellow for unreachable, red for what needs attention.
+pub(super) fn status_style(status: &str) -> Option<Style> {
+    match status {
+        "-" => None,
+        "ok" => Some(Style::Green),
+        "unreachable" => Some(Style::Yellow),
+        _ => Some(Style::Red),
+    }
 }
 
 /// The last verdict, loud when the connection needs attention.

@@ -3,19 +3,39 @@
 mod api;
 mod approvals;
 mod check;
+pub mod completions;
 mod exec;
 mod link;
 mod list;
+mod man;
 mod revoke;
 mod token;
 
 use crate::app::Context;
 use crate::cli::{Cli, Command, TokensCommand};
 use crate::error::Result;
+use crate::output;
 
 pub fn run(cli: Cli) -> Result<()> {
+    // These two only print what the clap definition says; they need no
+    // config dir.
+    let command = match cli.command {
+        Command::Completions(args) => return completions::run(args),
+        Command::Man => return man::run(),
+        command => command,
+    };
     let ctx = Context::from_env()?;
-    match cli.command {
+    let from = if std::env::var_os("SFCONNECT_CONFIG_DIR").is_some_and(|d| !d.is_empty()) {
+        "SFCONNECT_CONFIG_DIR"
+    } else {
+        "the platform default"
+    };
+    output::debug(&format!(
+        "config dir {} (from {from}); index {}",
+        ctx.config_dir.display(),
+        ctx.registry.path().display()
+    ));
+    match command {
         Command::Link(args) => link::run(&ctx, args),
         Command::Tokens(TokensCommand::List(args)) => list::run(&ctx, args),
         Command::Tokens(TokensCommand::Check(args)) => check::run(&ctx, args),
@@ -24,5 +44,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Token(args) => token::run(&ctx, args),
         Command::Exec(args) => exec::run(&ctx, args),
         Command::Api(args) => api::run(&ctx, args),
+        Command::Completions(_) | Command::Man => unreachable!("handled above"),
     }
 }

@@ -102,7 +102,7 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
                 if first_error.is_none() {
                     first_error = Some(err);
                 } else {
-                    output::note(&format!("sfconnect: error: {alias}: {}", err.message));
+                    output::error(&format!("{alias}: {}", err.message));
                 }
             }
         }

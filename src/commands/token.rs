@@ -22,7 +22,7 @@ pub fn run(ctx: &Context, args: TokenArgs) -> Result<()> {
     let access = access::obtain(ctx, connection, freshness)?;
     let token = access.token.expose();
     let c = &access.connection;
-    let text = match args.format {
+    let text = match args.format() {
         TokenFormat::Bare => format!("{token}\n"),
         TokenFormat::Header => format!("Authorization: Bearer {token}\n"),
         TokenFormat::Json => {

@@ -11,10 +11,11 @@
 //! oauth2 crate needs since its own reqwest feature pins an older reqwest.
 
 use crate::error::{Error, Result};
+use crate::output;
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A Salesforce answer larger than this is not one we asked for.
 const MAX_BODY_BYTES: u64 = 4 * 1024 * 1024;
@@ -70,9 +71,23 @@ impl Http {
 
 impl Http {
     /// Sends a request and returns the response unread, whatever its status;
-    /// only transport failures are errors.
+    /// only transport failures are errors. With `-v` it says what it sent:
+    /// method, host and path, never the query, headers or body.
     pub fn open(&self, request: RequestBuilder, host: &str) -> Result<Response> {
-        request.send().map_err(|e| transport_error(host, &e))
+        let (client, request) = request.build_split();
+        let request = request.map_err(|e| transport_error(host, &e))?;
+        let what = format!("{} {}", request.method(), without_query(request.url()));
+        let started = Instant::now();
+        let result = client.execute(request);
+        let ms = started.elapsed().as_millis();
+        match &result {
+            Ok(response) => output::debug(&format!(
+                "{what} -> HTTP {} in {ms} ms",
+                response.status().as_u16()
+            )),
+            Err(_) => output::debug(&format!("{what} -> failed after {ms} ms")),
+        }
+        result.map_err(|e| transport_error(host, &e))
     }
 }
 
@@ -156,6 +171,17 @@ fn chain(err: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
+/// `https://host:port/path`: a URL without its query or fragment, which
+/// could carry a secret.
+fn without_query(url: &reqwest::Url) -> String {
+    let mut url = url.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.to_string()
+}
+
 fn strip_url(text: &str, url: &str) -> String {
     text.replace(&format!(" ({url})"), "").replace(url, "<url>")
 }
@@ -182,5 +208,21 @@ impl oauth2::SyncHttpClient for Http {
                 .insert(oauth2::http::header::CONTENT_TYPE, value);
         }
         Ok(response)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagnostics_drop_query_fragment_and_credentials() {
+        let url =
+            reqwest::Url::parse("https://u:p@acme.my.salesforce.com:8443/services/data?q=SECRET#x")
+                .unwrap();
+        assert_eq!(
+            without_query(&url),
+            "https://acme.my.salesforce.com:8443/services/data"
+        );
     }
 }
