@@ -11,5 +11,6 @@ mod link;
 mod list;
 mod login;
 mod revoke;
+mod shell;
 mod support;
 mod token;

@@ -1,0 +1,176 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[sfconnect] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'sfconnect'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'sfconnect'= {
+            cand --color 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -q 'Only warnings and errors on stderr, no informational lines'
+            cand --quiet 'Only warnings and errors on stderr, no informational lines'
+            cand -v 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand --verbose 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand link 'Log in to Salesforce in the browser and store the connection'
+            cand tokens 'Inspect linked connections'
+            cand revoke 'Revoke connections at Salesforce and forget them'
+            cand token 'Print a valid access token (for scripts)'
+            cand exec 'Run a command with a fresh access token in its environment'
+            cand api 'Call the Salesforce REST API of a connection'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the manual page (roff)'
+        }
+        &'sfconnect;link'= {
+            cand --login-url 'Log in at this host instead: a My Domain or Experience Cloud URL (https)'
+            cand --client-id 'Consumer key of your External Client App [default: PlatformCLI]'
+            cand --scopes 'OAuth scopes to request, space-separated'
+            cand --port 'Port of the callback URL http://localhost:PORT/OauthRedirect (0: any free port)'
+            cand --alias 'Name for the connection [default: the Salesforce username]'
+            cand --timeout 'Give up when no login completes within this many seconds'
+            cand --color 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --sandbox 'Log in to a sandbox (https://test.salesforce.com)'
+            cand --force 'Replace a connection that already uses the alias'
+            cand --no-browser 'Only print the login URL; do not open a browser'
+            cand --json 'Print the new connection as JSON'
+            cand -q 'Only warnings and errors on stderr, no informational lines'
+            cand --quiet 'Only warnings and errors on stderr, no informational lines'
+            cand -v 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand --verbose 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'sfconnect;tokens'= {
+            cand --color 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -q 'Only warnings and errors on stderr, no informational lines'
+            cand --quiet 'Only warnings and errors on stderr, no informational lines'
+            cand -v 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand --verbose 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand list 'List linked connections'
+            cand check 'Verify connections against Salesforce, in parallel'
+            cand approvals 'How many of Salesforce''s five approvals per user per app are in use'
+        }
+        &'sfconnect;tokens;list'= {
+            cand --timeout 'With --check: seconds to wait for each connection'
+            cand --color 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --json 'Print {"version": 1, "connections": [...]}'
+            cand --check 'Verify every connection at Salesforce first (as `tokens check`)'
+            cand -q 'Only warnings and errors on stderr, no informational lines'
+            cand --quiet 'Only warnings and errors on stderr, no informational lines'
+            cand -v 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand --verbose 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'sfconnect;tokens;check'= {
+            cand --timeout 'Seconds to wait for each connection'
+            cand --color 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --json 'Print {"version": 1, "results": [...]}'
+            cand -q 'Only warnings and errors on stderr, no informational lines'
+            cand --quiet 'Only warnings and errors on stderr, no informational lines'
+            cand -v 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand --verbose 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'sfconnect;tokens;approvals'= {
+            cand --color 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --json 'Print the approvals as JSON'
+            cand -q 'Only warnings and errors on stderr, no informational lines'
+            cand --quiet 'Only warnings and errors on stderr, no informational lines'
+            cand -v 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand --verbose 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'sfconnect;revoke'= {
+            cand --color 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --all 'Revoke every linked connection'
+            cand --local-only 'Forget locally without calling Salesforce (the token stays valid there)'
+            cand --json 'Print {"version": 1, "results": [...]}'
+            cand -q 'Only warnings and errors on stderr, no informational lines'
+            cand --quiet 'Only warnings and errors on stderr, no informational lines'
+            cand -v 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand --verbose 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'sfconnect;token'= {
+            cand --format 'Output format'
+            cand --max-age 'Reuse a cached access token younger than this (e.g. 600, 90s, 10m, 1h)'
+            cand --color 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --json 'Same as --format json'
+            cand --fresh 'Always refresh, never use the cached access token'
+            cand -q 'Only warnings and errors on stderr, no informational lines'
+            cand --quiet 'Only warnings and errors on stderr, no informational lines'
+            cand -v 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand --verbose 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'sfconnect;exec'= {
+            cand --max-age 'Reuse a cached access token younger than this (e.g. 600, 90s, 10m, 1h)'
+            cand --color 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --fresh 'Always refresh, never use the cached access token'
+            cand -q 'Only warnings and errors on stderr, no informational lines'
+            cand --quiet 'Only warnings and errors on stderr, no informational lines'
+            cand -v 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand --verbose 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'sfconnect;api'= {
+            cand -X 'HTTP method [default: GET, or POST with -d]'
+            cand --method 'HTTP method [default: GET, or POST with -d]'
+            cand -d 'Request body; @FILE reads a file, @- reads stdin. Sent as JSON'
+            cand --data 'Request body; @FILE reads a file, @- reads stdin. Sent as JSON'
+            cand -H 'Extra request header, "Name: value" (repeatable)'
+            cand --header 'Extra request header, "Name: value" (repeatable)'
+            cand --max-age 'Reuse a cached access token younger than this (e.g. 600, 90s, 10m, 1h)'
+            cand --color 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --fresh 'Always refresh, never use the cached access token'
+            cand -q 'Only warnings and errors on stderr, no informational lines'
+            cand --quiet 'Only warnings and errors on stderr, no informational lines'
+            cand -v 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand --verbose 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'sfconnect;completions'= {
+            cand --color 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -q 'Only warnings and errors on stderr, no informational lines'
+            cand --quiet 'Only warnings and errors on stderr, no informational lines'
+            cand -v 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand --verbose 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'sfconnect;man'= {
+            cand --color 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -q 'Only warnings and errors on stderr, no informational lines'
+            cand --quiet 'Only warnings and errors on stderr, no informational lines'
+            cand -v 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand --verbose 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+    ]
+    $completions[$command]
+}

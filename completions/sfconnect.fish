@@ -1,0 +1,143 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_sfconnect_global_optspecs
+    string join \n q/quiet v/verbose color= h/help V/version
+end
+
+function __fish_sfconnect_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_sfconnect_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_sfconnect_using_subcommand
+    set -l cmd (__fish_sfconnect_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c sfconnect -n "__fish_sfconnect_needs_command" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_needs_command" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_needs_command" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_needs_command" -s V -l version -d 'Print version'
+complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "link" -d 'Log in to Salesforce in the browser and store the connection'
+complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "tokens" -d 'Inspect linked connections'
+complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "revoke" -d 'Revoke connections at Salesforce and forget them'
+complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "token" -d 'Print a valid access token (for scripts)'
+complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "exec" -d 'Run a command with a fresh access token in its environment'
+complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "api" -d 'Call the Salesforce REST API of a connection'
+complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "man" -d 'Print the manual page (roff)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l login-url -d 'Log in at this host instead: a My Domain or Experience Cloud URL (https)' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l client-id -d 'Consumer key of your External Client App [default: PlatformCLI]' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l scopes -d 'OAuth scopes to request, space-separated' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l port -d 'Port of the callback URL http://localhost:PORT/OauthRedirect (0: any free port)' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l alias -d 'Name for the connection [default: the Salesforce username]' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l timeout -d 'Give up when no login completes within this many seconds' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l sandbox -d 'Log in to a sandbox (https://test.salesforce.com)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l force -d 'Replace a connection that already uses the alias'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l no-browser -d 'Only print the login URL; do not open a browser'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l json -d 'Print the new connection as JSON'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and not __fish_seen_subcommand_from list check approvals" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and not __fish_seen_subcommand_from list check approvals" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and not __fish_seen_subcommand_from list check approvals" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and not __fish_seen_subcommand_from list check approvals" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and not __fish_seen_subcommand_from list check approvals" -f -a "list" -d 'List linked connections'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and not __fish_seen_subcommand_from list check approvals" -f -a "check" -d 'Verify connections against Salesforce, in parallel'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and not __fish_seen_subcommand_from list check approvals" -f -a "approvals" -d 'How many of Salesforce\'s five approvals per user per app are in use'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and __fish_seen_subcommand_from list" -l timeout -d 'With --check: seconds to wait for each connection' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and __fish_seen_subcommand_from list" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and __fish_seen_subcommand_from list" -l json -d 'Print {"version": 1, "connections": [...]}'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and __fish_seen_subcommand_from list" -l check -d 'Verify every connection at Salesforce first (as `tokens check`)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and __fish_seen_subcommand_from check" -l timeout -d 'Seconds to wait for each connection' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and __fish_seen_subcommand_from check" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and __fish_seen_subcommand_from check" -l json -d 'Print {"version": 1, "results": [...]}'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and __fish_seen_subcommand_from approvals" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and __fish_seen_subcommand_from approvals" -l json -d 'Print the approvals as JSON'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and __fish_seen_subcommand_from approvals" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and __fish_seen_subcommand_from approvals" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand tokens; and __fish_seen_subcommand_from approvals" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand revoke" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand revoke" -l all -d 'Revoke every linked connection'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand revoke" -l local-only -d 'Forget locally without calling Salesforce (the token stays valid there)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand revoke" -l json -d 'Print {"version": 1, "results": [...]}'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand revoke" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand revoke" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand token" -l format -d 'Output format' -r -f -a "bare\t'The token alone'
+header\t'`Authorization: Bearer TOKEN`'
+json\t'{"alias", "access_token", "instance_url", "username", "org_id", "issued_at"}'
+env\t'SF_ACCESS_TOKEN=... and SF_INSTANCE_URL=... lines, shell-quoted, for `eval`'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand token" -l max-age -d 'Reuse a cached access token younger than this (e.g. 600, 90s, 10m, 1h)' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand token" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand token" -l json -d 'Same as --format json'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand token" -l fresh -d 'Always refresh, never use the cached access token'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand token" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand token" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand exec" -l max-age -d 'Reuse a cached access token younger than this (e.g. 600, 90s, 10m, 1h)' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand exec" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand exec" -l fresh -d 'Always refresh, never use the cached access token'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand exec" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand exec" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand api" -s X -l method -d 'HTTP method [default: GET, or POST with -d]' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand api" -s d -l data -d 'Request body; @FILE reads a file, @- reads stdin. Sent as JSON' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand api" -s H -l header -d 'Extra request header, "Name: value" (repeatable)' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand api" -l max-age -d 'Reuse a cached access token younger than this (e.g. 600, 90s, 10m, 1h)' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand api" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand api" -l fresh -d 'Always refresh, never use the cached access token'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand api" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand api" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand api" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand completions" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand completions" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand completions" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand man" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand man" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand man" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
