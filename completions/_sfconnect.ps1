@@ -41,16 +41,19 @@ Register-ArgumentCompleter -Native -CommandName 'sfconnect' -ScriptBlock {
             break
         }
         'sfconnect;link' {
-            [CompletionResult]::new('--login-url', '--login-url', [CompletionResultType]::ParameterName, 'Log in at this host instead: a My Domain or Experience Cloud URL (https)')
+            [CompletionResult]::new('--login-url', '--login-url', [CompletionResultType]::ParameterName, 'Log in at this host instead: a My Domain or Experience Cloud URL (a bare host gets https://; a Lightning, Visualforce or Setup URL becomes its My Domain login URL)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Log in at the My Domain https://NAME.my.salesforce.com (with --sandbox: NAME--SBX for https://NAME--SBX.sandbox.my.salesforce.com)')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Consumer key of your External Client App [default: PlatformCLI]')
             [CompletionResult]::new('--scopes', '--scopes', [CompletionResultType]::ParameterName, 'OAuth scopes to request, space-separated')
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the callback URL http://localhost:PORT/OauthRedirect (0: any free port)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the callback URL http://localhost:PORT/OauthRedirect, or several to try in order (1717,1718); 0: any free port')
             [CompletionResult]::new('--alias', '--alias', [CompletionResultType]::ParameterName, 'Name for the connection [default: the Salesforce username]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up when no login completes within this many seconds')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never')
-            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Log in to a sandbox (https://test.salesforce.com)')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Log in to a sandbox (https://test.salesforce.com, or with --domain a sandbox My Domain)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace a connection that already uses the alias')
             [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Only print the login URL; do not open a browser')
+            [CompletionResult]::new('--paste', '--paste', [CompletionResultType]::ParameterName, 'Read the address the browser ended on from stdin even when it is not a terminal')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Log in with Salesforce''s device flow: approve on any device with a code (needs an app with "Enable for Device Flow")')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the new connection as JSON')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors on stderr, no informational lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors on stderr, no informational lines')

@@ -160,13 +160,17 @@ _sfconnect() {
             return 0
             ;;
         sfconnect__subcmd__link)
-            opts="-q -v -h --sandbox --login-url --client-id --scopes --port --alias --force --no-browser --timeout --json --quiet --verbose --color --help"
+            opts="-q -v -h --sandbox --login-url --domain --client-id --scopes --port --alias --force --no-browser --paste --device --timeout --json --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --login-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -39,18 +39,21 @@ complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "exec" -d 'Run a
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "api" -d 'Call the Salesforce REST API of a connection'
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "man" -d 'Print the manual page (roff)'
-complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l login-url -d 'Log in at this host instead: a My Domain or Experience Cloud URL (https)' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l login-url -d 'Log in at this host instead: a My Domain or Experience Cloud URL (a bare host gets https://; a Lightning, Visualforce or Setup URL becomes its My Domain login URL)' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l domain -d 'Log in at the My Domain https://NAME.my.salesforce.com (with --sandbox: NAME--SBX for https://NAME--SBX.sandbox.my.salesforce.com)' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l client-id -d 'Consumer key of your External Client App [default: PlatformCLI]' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l scopes -d 'OAuth scopes to request, space-separated' -r
-complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l port -d 'Port of the callback URL http://localhost:PORT/OauthRedirect (0: any free port)' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l port -d 'Port of the callback URL http://localhost:PORT/OauthRedirect, or several to try in order (1717,1718); 0: any free port' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l alias -d 'Name for the connection [default: the Salesforce username]' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l timeout -d 'Give up when no login completes within this many seconds' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
-complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l sandbox -d 'Log in to a sandbox (https://test.salesforce.com)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l sandbox -d 'Log in to a sandbox (https://test.salesforce.com, or with --domain a sandbox My Domain)'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l force -d 'Replace a connection that already uses the alias'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l no-browser -d 'Only print the login URL; do not open a browser'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l paste -d 'Read the address the browser ended on from stdin even when it is not a terminal'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l device -d 'Log in with Salesforce\'s device flow: approve on any device with a code (needs an app with "Enable for Device Flow")'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l json -d 'Print the new connection as JSON'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
