@@ -103,10 +103,27 @@ fn command_section(page: &mut Page, sub: &clap::Command) -> std::io::Result<()> 
     page.add(|w| demoted(w, |w| man.render_synopsis_section(w)))?;
     page.add(|w| demoted(w, |w| man.render_description_section(w)))?;
     page.add(|w| demoted(w, |w| man.render_options_section(w)))?;
-    if let Some(after) = sub.get_after_help() {
-        page.add(|w| examples_section(w, "SS", &after.to_string()))?;
+    if let Some(after) = sub.get_after_help().map(ToString::to_string) {
+        // Notes may come before the examples.
+        let (notes, examples) = after
+            .split_once("EXAMPLES:\n")
+            .unwrap_or((after.as_str(), ""));
+        if !notes.trim().is_empty() {
+            page.add(|w| notes_section(w, notes))?;
+        }
+        page.add(|w| examples_section(w, "SS", examples))?;
     }
     Ok(())
+}
+
+/// `.SS NOTES`: paragraphs as they are in the help.
+fn notes_section(w: &mut Vec<u8>, notes: &str) -> std::io::Result<()> {
+    let mut roff = Roff::new();
+    roff.control("SS", ["NOTES"]);
+    for paragraph in notes.split("\n\n").filter(|p| !p.trim().is_empty()) {
+        roff.control("PP", []).text([roman(paragraph.trim())]);
+    }
+    roff.to_writer(w)
 }
 
 /// An EXAMPLES heading (`SH` or `SS`) and the lines of an `EXAMPLES:` block
