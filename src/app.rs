@@ -23,12 +23,6 @@ impl Context {
         })
     }
 
-    /// The store a new connection goes to (`SFCONNECT_STORE`, else keychain).
-    pub fn default_store(&self) -> Result<(StoreKind, Box<dyn SecretStore>)> {
-        let kind = StoreKind::from_env()?;
-        Ok((kind, secrets::open(kind, &self.config_dir)))
-    }
-
     /// The store a connection was linked with, as its index entry records.
     pub fn store_of(&self, connection: &Connection) -> Result<Box<dyn SecretStore>> {
         self.store_named(&connection.store, &connection.alias)

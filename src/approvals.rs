@@ -94,19 +94,19 @@ fn refused(body: &[u8]) -> Error {
     ))
 }
 
-fn budget(connection: &Connection, all: Vec<Approval>) -> Result<Budget> {
+fn budget(connection: &Connection, mut all: Vec<Approval>) -> Result<Budget> {
+    // Salesforce lists them oldest first; make sure, keeping its order on ties.
+    all.sort_by_key(|a| a.created_at);
     let app_name = match &connection.app_name {
         Some(name) => name.clone(),
         None => closest(&all, connection.created_at)
-            .map(|a| a.app_name.clone())
+            .map(|i| all[i].app_name.clone())
             .ok_or_else(|| {
                 Error::network("Salesforce lists no approval that matches this connection")
             })?,
     };
-    let mut approvals: Vec<Approval> = all.into_iter().filter(|a| a.app_name == app_name).collect();
-    approvals.sort_by_key(|a| a.created_at);
-    let ours = closest(&approvals, connection.created_at)
-        .and_then(|mine| approvals.iter().position(|a| std::ptr::eq(a, mine)));
+    let approvals: Vec<Approval> = all.into_iter().filter(|a| a.app_name == app_name).collect();
+    let ours = closest(&approvals, connection.created_at);
     Ok(Budget {
         app_name,
         approvals,
@@ -115,14 +115,17 @@ fn budget(connection: &Connection, all: Vec<Approval>) -> Result<Budget> {
 }
 
 /// The approval created when the connection was linked (within minutes,
-/// allowing for clock skew between us and Salesforce).
-fn closest(approvals: &[Approval], linked_at: DateTime<Utc>) -> Option<&Approval> {
+/// allowing for clock skew between us and Salesforce). Dates have whole
+/// seconds, so among equally close ones the newest wins: the link created
+/// its approval after anything it could be confused with.
+fn closest(approvals: &[Approval], linked_at: DateTime<Utc>) -> Option<usize> {
     approvals
         .iter()
-        .map(|a| (a, (a.created_at - linked_at).num_seconds().abs()))
-        .filter(|(_, distance)| *distance <= 10 * 60)
-        .min_by_key(|(_, distance)| *distance)
-        .map(|(a, _)| a)
+        .enumerate()
+        .map(|(i, a)| (i, a.created_at, (a.created_at - linked_at).num_seconds().abs()))
+        .filter(|(_, _, distance)| *distance <= 10 * 60)
+        .min_by_key(|(i, created, distance)| (*distance, std::cmp::Reverse((*created, *i))))
+        .map(|(i, _, _)| i)
 }
 
 impl Budget {
@@ -212,6 +215,19 @@ mod tests {
             last_used_at: None,
             use_count: Some(0),
         }
+    }
+
+    #[test]
+    fn the_newest_of_equally_close_approvals_is_ours() {
+        let linked = salesforce_date::parse("2026-11-28T21:00:00.000+0000").unwrap();
+        let approvals = vec![
+            approval("A", "2026-11-01T10:00:00.000+0000"),
+            approval("A", "2026-11-28T21:00:00.000+0000"),
+            approval("A", "2026-11-28T21:00:00.000+0000"),
+        ];
+        assert_eq!(closest(&approvals, linked), Some(2));
+        let long_ago = salesforce_date::parse("2026-01-01T00:00:00.000+0000").unwrap();
+        assert_eq!(closest(&approvals, long_ago), None, "nothing within minutes");
     }
 
     #[test]

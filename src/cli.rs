@@ -110,6 +110,32 @@ pub enum Command {
     /// 2xx; otherwise `HTTP <status>` on stderr and exit 8 (5 for 5xx), the body still on
     /// stdout.
     Api(ApiArgs),
+    /// Read and change sfconnect's settings (config.toml)
+    ///
+    /// Defaults for `link` kept in config.toml in the config directory. Precedence, for every
+    /// setting: a flag, then its environment variable, then this file, then the built-in
+    /// default. Settings: client-id (SFCONNECT_CLIENT_ID), port (SFCONNECT_PORT), login-url,
+    /// scopes, store (SFCONNECT_STORE), timeout.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Move a connection's secret to another store
+    ///
+    /// Writes the secret to the new store, reads it back to verify it, records the new store
+    /// in the index, and only then deletes it from the old store.
+    #[command(
+        after_help = "EXAMPLES:\n  sfconnect migrate prod --to keychain\n  sfconnect migrate ci-bot --to file"
+    )]
+    Migrate(MigrateArgs),
+    /// Explain why sfconnect does or does not work here
+    ///
+    /// One screen: version, paths, the index, each secret store (a real write-read-delete
+    /// probe), the default client id and callback URL, whether the port is free, what `link`
+    /// will do about the browser, and proxy settings. Exits 0 when `link` would work with the
+    /// defaults, else with the exit code of the first blocker.
+    #[command(
+        after_help = "EXAMPLES:\n  sfconnect doctor\n  sfconnect doctor --json | jq '.stores'"
+    )]
+    Doctor(DoctorArgs),
     /// Print a shell completion script
     ///
     /// Prints a static completion script for SHELL on stdout: subcommands, flags and their
@@ -270,7 +296,8 @@ fn parse_age(text: &str) -> Result<std::time::Duration, String> {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "Log in and store the connection; the login URL is always printed on stderr.\n\n\
+#[command(
+    after_help = "Log in and store the connection; the login URL is always printed on stderr.\n\n\
 Where no browser can reach this machine's localhost (an SSH session without a forwarded \
 display, Linux without DISPLAY or WAYLAND_DISPLAY, a container), sfconnect does not open one: \
 it prints the URL, an `ssh -L PORT:localhost:PORT USER@HOST` line for a tunnel, and asks you \
@@ -287,7 +314,8 @@ sfconnect link --login-url acme.lightning.force.com  # becomes https://acme.my.s
 sfconnect link --port 1717,1718,1719        # the first free port (each must be a callback URL)\n  \
 sfconnect link --device --client-id 3MVG9...  # approve on another device\n  \
 sfconnect link --no-browser --paste < callback.txt   # paste-back from a file or pipe\n  \
-sfconnect link --json | jq -r .alias        # in a script: the new alias")]
+sfconnect link --json | jq -r .alias        # in a script: the new alias"
+)]
 pub struct LinkArgs {
     /// Log in to a sandbox (https://test.salesforce.com, or with --domain a sandbox My Domain)
     #[arg(long)]
@@ -313,14 +341,20 @@ pub struct LinkArgs {
 
     /// Port of the callback URL http://localhost:PORT/OauthRedirect, or several to try in
     /// order (1717,1718); 0: any free port
+    /// [default: the `port` setting, else 1717]
     #[arg(
         long,
         env = "SFCONNECT_PORT",
         value_name = "PORT[,PORT...]",
-        value_delimiter = ',',
-        default_value = "1717"
+        value_delimiter = ','
     )]
     pub port: Vec<u16>,
+
+    /// Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot)
+    /// or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) [default: the
+    /// `store` setting, else keychain]
+    #[arg(long, env = "SFCONNECT_STORE", value_name = "STORE", value_parser = ["keychain", "keyutils", "file"])]
+    pub store: Option<String>,
 
     /// Name for the connection [default: the Salesforce username]
     #[arg(long, value_name = "NAME")]
@@ -344,8 +378,9 @@ pub struct LinkArgs {
     pub device: bool,
 
     /// Give up when no login completes within this many seconds
-    #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
-    pub timeout: u64,
+    /// [default: the `timeout` setting, else 300]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
 
     /// Print the new connection as JSON
     #[arg(long)]
@@ -455,6 +490,56 @@ pub struct RevokeArgs {
     pub local_only: bool,
 
     /// Print {"version": 1, "results": [...]}
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Print a setting's value (nothing when unset)
+    #[command(after_help = "EXAMPLES:\n  sfconnect config get client-id")]
+    Get {
+        /// client-id, port, login-url, scopes, store or timeout
+        key: String,
+    },
+    /// Set a setting
+    #[command(
+        after_help = "EXAMPLES:\n  sfconnect config set client-id 3MVG9...\n  sfconnect config set port 1717,1718\n  sfconnect config set store keyutils"
+    )]
+    Set {
+        /// client-id, port, login-url, scopes, store or timeout
+        key: String,
+        /// The value
+        value: String,
+    },
+    /// Remove a setting (back to the default)
+    #[command(after_help = "EXAMPLES:\n  sfconnect config unset port")]
+    Unset {
+        /// client-id, port, login-url, scopes, store or timeout
+        key: String,
+    },
+    /// Show every setting, its effective value and where it comes from
+    #[command(after_help = "EXAMPLES:\n  sfconnect config list\n  sfconnect config list --json")]
+    List {
+        /// Print {"version": 1, "settings": [...]}
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct MigrateArgs {
+    /// The connection
+    pub alias: String,
+
+    /// The store to move the secret to: keychain, keyutils or file
+    #[arg(long, value_name = "STORE")]
+    pub to: String,
+}
+
+#[derive(Args, Debug)]
+pub struct DoctorArgs {
+    /// Print the findings as JSON
     #[arg(long)]
     pub json: bool,
 }

@@ -12,6 +12,7 @@ mod browser;
 mod callback;
 mod cli;
 mod commands;
+mod config;
 mod connection;
 mod countdown;
 mod environment;

@@ -21,6 +21,7 @@ use crate::app::Context;
 use crate::browser;
 use crate::callback::Verdict;
 use crate::cli::LinkArgs;
+use crate::config::{self, Config};
 use crate::connection::validate_alias;
 use crate::countdown::Countdown;
 use crate::environment::{self, BrowserSituation};
@@ -45,6 +46,8 @@ const CUSTOM_APP_SCOPES: &str =
     "api refresh_token offline_access id profile email address phone openid";
 
 pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
+    let settings = Config::load(&ctx.config_dir)?;
+    let args = with_settings(args, &settings);
     if args.device
         && args
             .client_id
@@ -66,7 +69,11 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
         validate_alias(alias)?;
     }
     // Prove the store works before the login starts: a login is not wasted.
-    let (store_kind, store) = ctx.default_store()?;
+    let store_kind = match &args.store {
+        Some(name) => StoreKind::parse(name)?,
+        None => config::default_store(&settings)?,
+    };
+    let store = secrets::open(store_kind, &ctx.config_dir);
     secrets::probe(store.as_ref())?;
     if let Some(caveat) = store_kind.caveat() {
         output::note(&format!("note: {caveat}"));
@@ -142,12 +149,12 @@ fn browser_login(
         ));
     }
     let prompt = (paste == Paste::Terminal && guided).then_some("Paste the address here: ");
-    let deadline = Instant::now() + Duration::from_secs(args.timeout);
+    let deadline = Instant::now() + Duration::from_secs(timeout_secs(args));
     let mut countdown = Countdown::new(deadline, "the login in the browser", prompt);
     if !countdown.is_live() {
         output::note("Waiting for the login to complete in the browser (Ctrl-C cancels)...");
     }
-    let callback = listener.wait(&login.state, deadline, args.timeout, &mut countdown)?;
+    let callback = listener.wait(&login.state, deadline, timeout_secs(args), &mut countdown)?;
     if callback.was_pasted() {
         output::note("Got the pasted address; finishing the login.");
     }
@@ -215,7 +222,7 @@ fn device_login(
         "To log in, open this URL on any device:\n  {}\nand enter the code:\n  {}",
         login.verification_uri, login.user_code
     ));
-    let mut timeout = Duration::from_secs(args.timeout);
+    let mut timeout = Duration::from_secs(timeout_secs(args));
     if let Some(expires_in) = login.expires_in {
         timeout = timeout.min(expires_in);
     }
@@ -228,6 +235,36 @@ fn device_login(
     let access = store::store_login(ctx, args, app, scopes, &http, tokens, store)?;
     store::report(ctx, args, &access);
     Ok(())
+}
+
+/// Fills what flags and environment left open from the config file, then
+/// the built-in defaults: flag, then env (clap reads both), then file.
+fn with_settings(mut args: LinkArgs, settings: &Config) -> LinkArgs {
+    if args.port.is_empty() {
+        args.port = settings
+            .port()
+            .and_then(config::parse_ports)
+            .unwrap_or(vec![config::DEFAULT_PORT]);
+    }
+    args.timeout = args
+        .timeout
+        .or(settings.timeout())
+        .or(Some(config::DEFAULT_TIMEOUT_SECS));
+    if args.client_id.is_none() {
+        args.client_id = settings.get("client-id").map(String::from);
+    }
+    if args.scopes.is_none() {
+        args.scopes = settings.get("scopes").map(String::from);
+    }
+    // A host chosen on the command line beats the configured one.
+    if args.login_url.is_none() && args.domain.is_none() && !args.sandbox {
+        args.login_url = settings.get("login-url").map(String::from);
+    }
+    args
+}
+
+fn timeout_secs(args: &LinkArgs) -> u64 {
+    args.timeout.unwrap_or(config::DEFAULT_TIMEOUT_SECS)
 }
 
 fn app_config(args: &LinkArgs) -> Result<AppConfig> {

@@ -4,10 +4,13 @@ mod api;
 mod approvals;
 mod check;
 pub mod completions;
+mod config;
+mod doctor;
 mod exec;
 mod link;
 mod list;
 mod man;
+mod migrate;
 mod revoke;
 mod token;
 
@@ -44,6 +47,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Token(args) => token::run(&ctx, args),
         Command::Exec(args) => exec::run(&ctx, args),
         Command::Api(args) => api::run(&ctx, args),
+        Command::Config(command) => config::run(&ctx, command),
+        Command::Migrate(args) => migrate::run(&ctx, args),
+        Command::Doctor(args) => doctor::run(&ctx, args),
         Command::Completions(_) | Command::Man => unreachable!("handled above"),
     }
 }

@@ -142,12 +142,33 @@ pub fn server_error(host: &str, status: u16) -> Error {
 }
 
 pub fn transport_error(host: &str, err: &reqwest::Error) -> Error {
+    let detail = chain(err);
+    let lower = detail.to_lowercase();
     let what = if err.is_timeout() {
-        "timed out".to_string()
+        format!(
+            "timed out after {} s (SFCONNECT_HTTP_TIMEOUT)",
+            timeout_secs()
+        )
+    } else if lower.contains("dns error") || lower.contains("failed to lookup") {
+        format!("DNS lookup failed ({detail})")
+    } else if [
+        "tls",
+        "certificate",
+        "handshake",
+        "fatal alert",
+        "corrupt message",
+        "peer is incompatible",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
+    {
+        format!("TLS handshake failed ({detail})")
+    } else if lower.contains("connection refused") {
+        "connection refused".to_string()
     } else if err.is_connect() {
-        format!("could not connect ({})", chain(err))
+        format!("could not connect ({detail})")
     } else {
-        chain(err)
+        detail
     };
     Error::network(format!("cannot reach {host}: {what}"))
         .with_hint("check the network, proxy settings (HTTPS_PROXY) and the login URL")
@@ -190,7 +211,10 @@ impl oauth2::SyncHttpClient for Http {
     type Error = Error;
 
     fn call(&self, request: oauth2::HttpRequest) -> Result<oauth2::HttpResponse> {
-        let host = request.uri().host().unwrap_or("Salesforce").to_string();
+        let host = request
+            .uri()
+            .authority()
+            .map_or("Salesforce".to_string(), |a| a.to_string());
         let (parts, body) = request.into_parts();
         let url = parts.uri.to_string();
         let builder = self

@@ -1,90 +1,180 @@
-//! The OS keychain: Secret Service over D-Bus on Linux, Keychain on macOS,
-//! Credential Manager on Windows, through the keyring project's stores.
+//! Secret stores of the OS, through the keyring project's stores: the
+//! keychain (Secret Service over D-Bus on Linux, Keychain on macOS,
+//! Credential Manager on Windows) and, on Linux, the kernel's keyutils
+//! keyring, which needs no D-Bus but is lost at reboot.
 //!
-//! Entries are `service = "sfconnect"`, `user = <connection id>`. When the
-//! keychain cannot be reached we fail with exit 6 and say why and what to do;
-//! we never fall back to plaintext on our own (design.md, "What to avoid").
+//! Entries are `service = "sfconnect"`, `user = <connection id>`. Every call
+//! runs under a timeout (`SFCONNECT_KEYCHAIN_TIMEOUT`, default 10 s): a hung
+//! D-Bus or a Keychain prompt nobody answers must not hang a script forever
+//! (security checklist, "Timeouts on every keychain call"). When the store
+//! cannot be reached we fail with exit 6, say why and what to do, and never
+//! fall back to plaintext on our own (design.md, "What to avoid").
 
 use super::{SERVICE, SecretStore};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use keyring_core::{CredentialStore, Entry, Error as KeyringError};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, mpsc};
+use std::time::Duration;
 
-const HINT: &str = "make the OS keychain available (on Linux: a D-Bus session with an unlocked Secret Service such as gnome-keyring), or opt in to a plain 0600 file with SFCONNECT_STORE=file";
+const DEFAULT_TIMEOUT_SECS: u64 = 10;
 
-pub struct KeychainStore {
-    store: OnceLock<Result<Arc<CredentialStore>, String>>,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Keychain,
+    Keyutils,
 }
 
-impl KeychainStore {
-    pub fn new() -> Self {
-        KeychainStore {
-            store: OnceLock::new(),
-        }
+pub struct KeyringStore {
+    backend: Backend,
+}
+
+impl KeyringStore {
+    pub fn new(backend: Backend) -> Self {
+        KeyringStore { backend }
     }
 
-    fn entry(&self, id: &str) -> Result<Entry> {
-        let store = self
-            .store
-            .get_or_init(|| platform_store().map_err(|e| describe(&e)))
-            .as_ref()
-            .map_err(|why| unavailable(why.clone()))?;
-        Entry::new_in_store(store, SERVICE, id).map_err(|e| unavailable(describe(&e)))
+    /// Runs `op` on an entry in a worker thread, giving up after the timeout.
+    fn call<T: Send + 'static>(
+        &self,
+        what: &str,
+        id: &str,
+        op: impl FnOnce(&Entry) -> keyring_core::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let backend = self.backend;
+        let id = id.to_string();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let result = platform_store(backend)
+                .and_then(|store| Entry::new_in_store(&store, SERVICE, &id))
+                .and_then(|entry| op(&entry));
+            let _ = tx.send(result);
+        });
+        let timeout = timeout();
+        match rx.recv_timeout(timeout) {
+            Ok(result) => result.map_err(|e| unavailable(backend, describe(backend, &e))),
+            Err(_) => Err(Error::secret_store(format!(
+                "the {} did not answer within {} s while {what}",
+                name(backend),
+                timeout.as_secs()
+            ))
+            .with_hint(match backend {
+                Backend::Keychain => "the keychain may be locked and waiting for a prompt nobody answers, or D-Bus is hung; unlock it, raise SFCONNECT_KEYCHAIN_TIMEOUT, or use --store keyutils / --store file",
+                Backend::Keyutils => "raise SFCONNECT_KEYCHAIN_TIMEOUT, or use --store file",
+            })),
+        }
     }
+}
+
+fn timeout() -> Duration {
+    let secs = std::env::var("SFCONNECT_KEYCHAIN_TIMEOUT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&s| s > 0)
+        .unwrap_or(DEFAULT_TIMEOUT_SECS);
+    Duration::from_secs(secs)
+}
+
+fn name(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Keychain => "OS keychain",
+        Backend::Keyutils => "kernel keyring (keyutils)",
+    }
+}
+
+/// The platform's store, created once per process (connecting to D-Bus
+/// takes tens of milliseconds).
+fn platform_store(backend: Backend) -> keyring_core::Result<Arc<CredentialStore>> {
+    static KEYCHAIN: OnceLock<Arc<CredentialStore>> = OnceLock::new();
+    static KEYUTILS: OnceLock<Arc<CredentialStore>> = OnceLock::new();
+    let cell = match backend {
+        Backend::Keychain => &KEYCHAIN,
+        Backend::Keyutils => &KEYUTILS,
+    };
+    if let Some(store) = cell.get() {
+        return Ok(Arc::clone(store));
+    }
+    let store = match backend {
+        Backend::Keychain => keychain_store()?,
+        Backend::Keyutils => keyutils_store()?,
+    };
+    Ok(Arc::clone(cell.get_or_init(|| store)))
 }
 
 #[cfg(target_os = "linux")]
-fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
+fn keychain_store() -> keyring_core::Result<Arc<CredentialStore>> {
     Ok(zbus_secret_service_keyring_store::Store::new()?)
 }
 
 #[cfg(target_os = "macos")]
-fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
+fn keychain_store() -> keyring_core::Result<Arc<CredentialStore>> {
     Ok(apple_native_keyring_store::keychain::Store::new()?)
 }
 
 #[cfg(target_os = "windows")]
-fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
+fn keychain_store() -> keyring_core::Result<Arc<CredentialStore>> {
     Ok(windows_native_keyring_store::Store::new()?)
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
-fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
+fn keychain_store() -> keyring_core::Result<Arc<CredentialStore>> {
     Err(KeyringError::NotSupportedByStore(
         "no OS keychain is supported on this platform".into(),
     ))
 }
 
-impl SecretStore for KeychainStore {
+#[cfg(target_os = "linux")]
+fn keyutils_store() -> keyring_core::Result<Arc<CredentialStore>> {
+    Ok(linux_keyutils_keyring_store::Store::new()?)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn keyutils_store() -> keyring_core::Result<Arc<CredentialStore>> {
+    Err(KeyringError::NotSupportedByStore(
+        "keyutils exists only on Linux".into(),
+    ))
+}
+
+impl SecretStore for KeyringStore {
     fn get(&self, id: &str) -> Result<Option<Secret>> {
-        match self.entry(id)?.get_password() {
+        self.call("reading a secret", id, |entry| match entry.get_password() {
             Ok(value) => Ok(Some(Secret::new(value))),
             Err(KeyringError::NoEntry) => Ok(None),
-            Err(e) => Err(unavailable(describe(&e))),
-        }
+            Err(e) => Err(e),
+        })
     }
 
     fn set(&self, id: &str, value: &Secret) -> Result<()> {
-        self.entry(id)?
-            .set_password(value.expose())
-            .map_err(|e| unavailable(describe(&e)))
+        let value = value.clone();
+        self.call("storing a secret", id, move |entry| {
+            entry.set_password(value.expose())
+        })
     }
 
     fn delete(&self, id: &str) -> Result<()> {
-        match self.entry(id)?.delete_credential() {
-            Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
-            Err(e) => Err(unavailable(describe(&e))),
-        }
+        self.call("deleting a secret", id, |entry| {
+            match entry.delete_credential() {
+                Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
+                Err(e) => Err(e),
+            }
+        })
     }
 }
 
-fn unavailable(cause: String) -> Error {
-    Error::secret_store(format!("the OS keychain is unavailable: {cause}")).with_hint(HINT)
+fn unavailable(backend: Backend, cause: String) -> Error {
+    let hint = match backend {
+        Backend::Keychain => {
+            "make the OS keychain available (on Linux: a D-Bus session with an unlocked Secret Service such as gnome-keyring), or choose another store: --store keyutils (Linux kernel keyring, lost at reboot) or --store file (a 0600 file)"
+        }
+        Backend::Keyutils => {
+            "the kernel keyring needs Linux with keyutils enabled; otherwise use --store file"
+        }
+    };
+    Error::secret_store(format!("the {} is unavailable: {cause}", name(backend))).with_hint(hint)
 }
 
 /// A one-line cause, built without the variants that carry secret bytes.
-fn describe(err: &KeyringError) -> String {
+fn describe(backend: Backend, err: &KeyringError) -> String {
     match err {
         KeyringError::NoStorageAccess(inner) => {
             let text = inner.to_string();
@@ -98,7 +188,8 @@ fn describe(err: &KeyringError) -> String {
         }
         KeyringError::PlatformFailure(inner) => {
             let text = inner.to_string();
-            if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() && cfg!(target_os = "linux") {
+            let linux_keychain = backend == Backend::Keychain && cfg!(target_os = "linux");
+            if linux_keychain && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
                 format!("no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is not set ({text})")
             } else if text.contains("ServiceUnknown") || text.contains("org.freedesktop.secrets") {
                 "no Secret Service provider (such as gnome-keyring or KeePassXC) runs on the D-Bus session bus".into()

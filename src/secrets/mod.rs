@@ -4,13 +4,15 @@
 //! refresh token and the cached access token with its issue time as one JSON
 //! value. Absence is a value (`Ok(None)`), never an error: "not found" and
 //! "the keychain failed" must not be confused (cargo's credential protocol
-//! makes the same distinction). The stores: the OS keychain (default), a 0600
-//! file for explicit opt-in and tests, and an in-memory one for unit tests.
+//! makes the same distinction). The stores: the OS keychain (default), the
+//! Linux kernel keyring (keyutils), a 0600 file (optionally encrypted) for
+//! explicit opt-in and tests, and an in-memory one for unit tests.
 
 mod file;
-mod keychain;
+mod keyring;
 #[cfg(test)]
 pub mod memory;
+mod sealed;
 
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -30,13 +32,17 @@ pub trait SecretStore {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoreKind {
     Keychain,
+    Keyutils,
     File,
 }
 
 impl StoreKind {
+    pub const ALL: [StoreKind; 3] = [StoreKind::Keychain, StoreKind::Keyutils, StoreKind::File];
+
     pub fn name(self) -> &'static str {
         match self {
             StoreKind::Keychain => "keychain",
+            StoreKind::Keyutils => "keyutils",
             StoreKind::File => "file",
         }
     }
@@ -44,26 +50,32 @@ impl StoreKind {
     pub fn parse(name: &str) -> Result<Self> {
         match name {
             "keychain" => Ok(StoreKind::Keychain),
+            "keyutils" => Ok(StoreKind::Keyutils),
             "file" => Ok(StoreKind::File),
             other => Err(Error::usage(format!(
-                "unknown secret store {other:?}: use keychain or file"
+                "unknown secret store {other:?}: use keychain, keyutils or file"
             ))),
         }
     }
 
-    /// The store selected for new connections: `SFCONNECT_STORE`, else the
-    /// OS keychain. Never a silent fallback to a file.
-    pub fn from_env() -> Result<Self> {
-        match std::env::var("SFCONNECT_STORE") {
-            Ok(name) if !name.is_empty() => Self::parse(&name),
-            _ => Ok(StoreKind::Keychain),
+    /// What the user should know when choosing it.
+    pub fn caveat(self) -> Option<&'static str> {
+        match self {
+            StoreKind::Keychain => None,
+            StoreKind::Keyutils => Some(
+                "the Linux kernel keyring keeps secrets in memory only: they are lost at reboot, and the connection must then be linked again",
+            ),
+            StoreKind::File => Some(
+                "the tokens are protected only by the file's permissions (0600), unless SFCONNECT_STORE_PASSPHRASE_CMD encrypts the file",
+            ),
         }
     }
 }
 
 pub fn open(kind: StoreKind, config_dir: &Path) -> Box<dyn SecretStore> {
     match kind {
-        StoreKind::Keychain => Box::new(keychain::KeychainStore::new()),
+        StoreKind::Keychain => Box::new(keyring::KeyringStore::new(keyring::Backend::Keychain)),
+        StoreKind::Keyutils => Box::new(keyring::KeyringStore::new(keyring::Backend::Keyutils)),
         StoreKind::File => Box::new(file::FileStore::new(config_dir)),
     }
 }
@@ -166,6 +178,7 @@ mod tests {
     fn store_names() {
         assert_eq!(StoreKind::parse("file").unwrap(), StoreKind::File);
         assert_eq!(StoreKind::parse("keychain").unwrap(), StoreKind::Keychain);
+        assert_eq!(StoreKind::parse("keyutils").unwrap(), StoreKind::Keyutils);
         assert!(StoreKind::parse("plaintext").is_err());
     }
 }

@@ -87,8 +87,13 @@ fn an_unreachable_keychain_fails_before_the_browser_with_6() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("SFCONNECT_STORE=file"),
-        "names the way out: {}",
+        run.stderr.contains("--store keyutils"),
+        "names the ways out: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("--store file"),
+        "names the ways out: {}",
         run.stderr
     );
     assert_eq!(sandbox.fake.requests().len(), 0, "no login was wasted");

@@ -194,7 +194,7 @@ fn default_port_is_1717_and_env_port_is_used() {
     let expected = format!("redirect_uri=http%3A%2F%2Flocalhost%3A{port}%2FOauthRedirect");
     assert!(run.stderr.contains(&expected), "{}", run.stderr);
     let help = sandbox.run(&["link", "--help"]).expect(0);
-    assert!(help.stdout.contains("default: 1717"), "{}", help.stdout);
+    assert!(help.stdout.contains("else 1717"), "{}", help.stdout);
 }
 
 #[test]

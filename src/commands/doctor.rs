@@ -1,0 +1,267 @@
+//! `sfconnect doctor`: one screen that answers "why does it not work here?"
+//!
+//! Every finding comes from a real probe, not a guess: the index is read, each
+//! secret store gets a throwaway write-read-delete, the default port is bound
+//! for a moment. The exit code is that of the first thing that would stop
+//! `sfconnect link` with the defaults (0 when nothing would).
+
+use crate::app::Context;
+use crate::cli::DoctorArgs;
+use crate::config::{self, Config};
+use crate::environment;
+use crate::error::{Error, Exit, Result};
+use crate::output;
+use crate::port_holder;
+use crate::salesforce::oauth::PLATFORM_CLI;
+use crate::secrets::{self, StoreKind};
+use serde_json::{Value, json};
+use std::net::{Ipv4Addr, TcpListener};
+
+/// One line of the report.
+struct Finding {
+    topic: &'static str,
+    ok: bool,
+    detail: String,
+    /// Set when this would stop `link` with the defaults.
+    blocks: Option<Exit>,
+}
+
+pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
+    let mut findings = Vec::new();
+    let mut facts = serde_json::Map::new();
+    facts.insert("sfconnect_version".into(), json!(env!("CARGO_PKG_VERSION")));
+    facts.insert("config_dir".into(), json!(ctx.config_dir));
+
+    // The index.
+    let index = ctx.registry.load();
+    findings.push(match &index {
+        Ok(index) => Finding {
+            topic: "index",
+            ok: true,
+            detail: format!(
+                "{} ({} connections)",
+                ctx.registry.path().display(),
+                index.connections.len()
+            ),
+            blocks: None,
+        },
+        Err(e) => Finding {
+            topic: "index",
+            ok: false,
+            detail: e.message.clone(),
+            blocks: Some(e.exit),
+        },
+    });
+
+    // The config file.
+    let settings = Config::load(&ctx.config_dir);
+    findings.push(match &settings {
+        Ok(_) => Finding {
+            topic: "config",
+            ok: true,
+            detail: config::path(&ctx.config_dir).display().to_string(),
+            blocks: None,
+        },
+        Err(e) => Finding {
+            topic: "config",
+            ok: false,
+            detail: e.message.clone(),
+            blocks: Some(e.exit),
+        },
+    });
+    let settings = settings.unwrap_or_default();
+
+    // Each store, with a real probe; the default one decides.
+    let default_store = config::default_store(&settings).unwrap_or(StoreKind::Keychain);
+    for kind in StoreKind::ALL {
+        let is_default = kind == default_store;
+        let probe = secrets::probe(secrets::open(kind, &ctx.config_dir).as_ref());
+        let mut detail = match &probe {
+            Ok(()) => "available (write, read and delete worked)".to_string(),
+            Err(e) => format!("unavailable: {}", e.message),
+        };
+        if let (Ok(()), Some(caveat)) = (&probe, kind.caveat()) {
+            detail.push_str(&format!("; note: {caveat}"));
+        }
+        if is_default {
+            detail.push_str(" [default]");
+        }
+        findings.push(Finding {
+            topic: store_topic(kind),
+            ok: probe.is_ok(),
+            detail,
+            blocks: match (&probe, is_default) {
+                (Err(e), true) => Some(e.exit),
+                _ => None,
+            },
+        });
+    }
+
+    // The app and its callback.
+    let client_id = std::env::var("SFCONNECT_CLIENT_ID")
+        .ok()
+        .filter(|c| !c.is_empty())
+        .or_else(|| settings.get("client-id").map(String::from))
+        .unwrap_or_else(|| PLATFORM_CLI.into());
+    let port_setting = std::env::var("SFCONNECT_PORT")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .or_else(|| settings.port().map(String::from))
+        .unwrap_or_else(|| config::DEFAULT_PORT.to_string());
+    let ports = config::parse_ports(&port_setting).unwrap_or_default();
+    findings.push(Finding {
+        topic: "app",
+        ok: true,
+        detail: format!(
+            "client id {client_id}{}; callback URL http://localhost:{}/OauthRedirect",
+            if client_id == PLATFORM_CLI {
+                " (Salesforce CLI's public app; your own External Client App is recommended)"
+            } else {
+                ""
+            },
+            ports.first().copied().unwrap_or(config::DEFAULT_PORT)
+        ),
+        blocks: None,
+    });
+    let free: Vec<u16> = ports.iter().copied().filter(|p| port_is_free(*p)).collect();
+    let holders: Vec<String> = ports
+        .iter()
+        .filter_map(|p| port_holder::find(*p).map(|h| format!("{p} is held by {h}")))
+        .collect();
+    findings.push(Finding {
+        topic: "port",
+        ok: !free.is_empty(),
+        detail: match (free.first(), holders.is_empty()) {
+            (Some(port), _) => format!("{port} is free"),
+            (None, true) => format!("{port_setting}: in use; `link` cannot listen for the callback (free it, or use --port with a callback URL registered for that port)"),
+            (None, false) => format!("{port_setting}: in use ({}); free it, or use --port with a callback URL registered for that port", holders.join(", ")),
+        },
+        blocks: if free.is_empty() { Some(Exit::LoginNotCompleted) } else { None },
+    });
+
+    // The browser: what `link` will do here.
+    let situation = environment::detect();
+    findings.push(Finding {
+        topic: "browser",
+        ok: true,
+        detail: if situation.can_open() {
+            situation.describe()
+        } else {
+            format!("{}; `link` prints the URL with an SSH tunnel line and paste-back, or use `link --device`", situation.describe())
+        },
+        blocks: None,
+    });
+
+    // The network.
+    let proxies: Vec<(String, String)> = [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+    ]
+    .iter()
+    .filter_map(|var| {
+        std::env::var(var)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .map(|v| (var.to_string(), redact_credentials(&v)))
+    })
+    .collect();
+    findings.push(Finding {
+        topic: "proxy",
+        ok: true,
+        detail: if proxies.is_empty() {
+            "none (direct connections)".into()
+        } else {
+            proxies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+        blocks: None,
+    });
+
+    let blocker = findings.iter().find_map(|f| f.blocks);
+    if args.json {
+        let items: Vec<Value> = findings
+            .iter()
+            .map(|f| json!({"topic": f.topic, "ok": f.ok, "detail": f.detail, "blocks_link": f.blocks.is_some()}))
+            .collect();
+        facts.insert("findings".into(), Value::Array(items));
+        facts.insert("link_would_work".into(), json!(blocker.is_none()));
+        let mut doc = serde_json::Map::new();
+        doc.insert("version".into(), json!(1));
+        doc.extend(facts);
+        output::print_json(&Value::Object(doc));
+    } else {
+        let mut text = format!(
+            "sfconnect {}\nconfig dir  {}\n",
+            env!("CARGO_PKG_VERSION"),
+            ctx.config_dir.display()
+        );
+        for f in &findings {
+            let mark = if f.ok {
+                "ok "
+            } else if f.blocks.is_some() {
+                "ERR"
+            } else {
+                "-- "
+            };
+            text.push_str(&format!("{mark} {:<10} {}\n", f.topic, f.detail));
+        }
+        text.push_str(match blocker {
+            None => "link would work with the defaults\n",
+            Some(_) => "link would NOT work with the defaults (see ERR above)\n",
+        });
+        output::print(&text);
+    }
+    match blocker {
+        None => Ok(()),
+        Some(exit) => Err(Error::new(
+            exit,
+            "sfconnect link would fail here; see the report above",
+        )),
+    }
+}
+
+fn store_topic(kind: StoreKind) -> &'static str {
+    match kind {
+        StoreKind::Keychain => "keychain",
+        StoreKind::Keyutils => "keyutils",
+        StoreKind::File => "file",
+    }
+}
+
+fn port_is_free(port: u16) -> bool {
+    port == 0 || TcpListener::bind((Ipv4Addr::LOCALHOST, port)).is_ok()
+}
+
+/// `http://user:pass@proxy:3128` shows as `http://***@proxy:3128`.
+fn redact_credentials(value: &str) -> String {
+    match (value.find("://"), value.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}***{}", &value[..scheme_end + 3], &value[at..])
+        }
+        _ => value.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proxy_credentials_are_hidden() {
+        assert_eq!(
+            redact_credentials("http://u:p@proxy:3128"),
+            "http://***@proxy:3128"
+        );
+        assert_eq!(redact_credentials("http://proxy:3128"), "http://proxy:3128");
+        assert_eq!(redact_credentials("localhost,.corp"), "localhost,.corp");
+    }
+}

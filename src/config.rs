@@ -1,0 +1,272 @@
+//! The config file (`config.toml` in the config dir): defaults for `link`
+//! that a user sets once instead of repeating flags.
+//!
+//! Precedence, everywhere: a flag, then its environment variable, then this
+//! file, then the built-in default. Unknown keys and bad values are refused
+//! with the key's name and what it accepts (exit 2), both by `sfconnect
+//! config set` and when a hand-edited file is read.
+
+use crate::error::{Error, Result};
+use crate::files;
+use crate::salesforce::hosts::parse_login_url;
+use crate::secrets::StoreKind;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const FILE: &str = "config.toml";
+
+/// Every key, what it accepts, and the environment variable that overrides it.
+pub const KEYS: &[Key] = &[
+    Key {
+        name: "client-id",
+        accepts: "the consumer key of your External Client App",
+        env: Some("SFCONNECT_CLIENT_ID"),
+    },
+    Key {
+        name: "port",
+        accepts: "a callback port, or several to try in order (1717 or 1717,1718)",
+        env: Some("SFCONNECT_PORT"),
+    },
+    Key {
+        name: "login-url",
+        accepts: "an https login URL (My Domain or Experience Cloud site)",
+        env: None,
+    },
+    Key {
+        name: "scopes",
+        accepts: "space-separated OAuth scopes (\"api refresh_token\")",
+        env: None,
+    },
+    Key {
+        name: "store",
+        accepts: "keychain, keyutils or file",
+        env: Some("SFCONNECT_STORE"),
+    },
+    Key {
+        name: "timeout",
+        accepts: "seconds `link` waits for the login (a whole number, at least 1)",
+        env: None,
+    },
+];
+
+pub struct Key {
+    pub name: &'static str,
+    pub accepts: &'static str,
+    pub env: Option<&'static str>,
+}
+
+/// The file's settings, validated, as strings.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Config {
+    values: BTreeMap<String, String>,
+}
+
+pub fn path(dir: &Path) -> PathBuf {
+    dir.join(FILE)
+}
+
+impl Config {
+    pub fn load(dir: &Path) -> Result<Config> {
+        let path = path(dir);
+        let Some(text) = files::read_if_exists(&path)? else {
+            return Ok(Config::default());
+        };
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            Error::usage(format!(
+                "the config file {} is not valid TOML: {}",
+                path.display(),
+                e.message()
+            ))
+            .with_hint("fix it, or remove it and use `sfconnect config set`")
+        })?;
+        let mut values = BTreeMap::new();
+        for (name, value) in table {
+            let text = match value {
+                toml::Value::String(s) => s,
+                toml::Value::Integer(i) => i.to_string(),
+                other => other.to_string(),
+            };
+            let checked = validate(&name, &text).map_err(|e| {
+                e.with_hint(format!(
+                    "in {}; fix it with `sfconnect config set` or `sfconnect config unset`",
+                    path.display()
+                ))
+            })?;
+            values.insert(name, checked);
+        }
+        Ok(Config { values })
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(String::as_str)
+    }
+
+    pub fn set(&mut self, name: &str, value: &str) -> Result<()> {
+        let checked = validate(name, value)?;
+        self.values.insert(name.to_string(), checked);
+        Ok(())
+    }
+
+    pub fn unset(&mut self, name: &str) -> Result<bool> {
+        key(name)?;
+        Ok(self.values.remove(name).is_some())
+    }
+
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        let _lock = files::lock(dir, FILE)?;
+        let mut table = toml::Table::new();
+        for (name, value) in &self.values {
+            let value = match name.as_str() {
+                "timeout" => toml::Value::Integer(value.parse().expect("validated")),
+                _ => toml::Value::String(value.clone()),
+            };
+            table.insert(name.clone(), value);
+        }
+        let text = format!("# sfconnect settings; see `sfconnect config --help`\n{table}");
+        files::write_atomic(&path(dir), text.as_bytes())
+    }
+
+    pub fn port(&self) -> Option<&str> {
+        self.get("port")
+    }
+
+    pub fn timeout(&self) -> Option<u64> {
+        self.get("timeout").and_then(|t| t.parse().ok())
+    }
+}
+
+/// Built-in defaults, used when neither flag, environment nor file says.
+pub const DEFAULT_PORT: u16 = 1717;
+pub const DEFAULT_TIMEOUT_SECS: u64 = 300;
+
+/// The store for new connections when no flag names one: `SFCONNECT_STORE`,
+/// then the `store` setting, then the OS keychain.
+pub fn default_store(settings: &Config) -> Result<StoreKind> {
+    match std::env::var("SFCONNECT_STORE")
+        .ok()
+        .filter(|s| !s.is_empty())
+    {
+        Some(name) => StoreKind::parse(&name),
+        None => StoreKind::parse(settings.get("store").unwrap_or("keychain")),
+    }
+}
+
+pub fn key(name: &str) -> Result<&'static Key> {
+    KEYS.iter().find(|k| k.name == name).ok_or_else(|| {
+        let names: Vec<&str> = KEYS.iter().map(|k| k.name).collect();
+        Error::usage(format!(
+            "unknown setting {name:?}: the settings are {}",
+            names.join(", ")
+        ))
+    })
+}
+
+/// Checks a value for a key; returns it normalized.
+pub fn validate(name: &str, value: &str) -> Result<String> {
+    let key = key(name)?;
+    let value = value.trim();
+    let bad = || {
+        Error::usage(format!(
+            "bad value {value:?} for {name}: expected {}",
+            key.accepts
+        ))
+    };
+    let ok = match name {
+        "client-id" => !value.is_empty() && !value.chars().any(char::is_whitespace),
+        "port" => parse_ports(value).is_some(),
+        "login-url" => {
+            return parse_login_url(value)
+                .map_err(|e| Error::usage(format!("bad value for login-url: {}", e.message)));
+        }
+        "scopes" => !value.split_whitespace().collect::<Vec<_>>().is_empty(),
+        "store" => StoreKind::parse(value).is_ok(),
+        "timeout" => value.parse::<u64>().is_ok_and(|t| t >= 1),
+        _ => unreachable!("key() knows every name"),
+    };
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(bad())
+    }
+}
+
+/// `1717` or `1717,1718,1719`.
+pub fn parse_ports(value: &str) -> Option<Vec<u16>> {
+    let ports: Option<Vec<u16>> = value.split(',').map(|p| p.trim().parse().ok()).collect();
+    ports.filter(|p| !p.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Exit;
+
+    #[test]
+    fn set_save_load_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::default();
+        config.set("client-id", "3MVG9abc").unwrap();
+        config.set("port", "1717, 1718").unwrap();
+        config.set("timeout", "120").unwrap();
+        config
+            .set("login-url", "https://acme.my.salesforce.com/")
+            .unwrap();
+        config.save(dir.path()).unwrap();
+        let loaded = Config::load(dir.path()).unwrap();
+        assert_eq!(loaded.get("client-id"), Some("3MVG9abc"));
+        assert_eq!(loaded.port(), Some("1717, 1718"));
+        assert_eq!(loaded.timeout(), Some(120));
+        assert_eq!(
+            loaded.get("login-url"),
+            Some("https://acme.my.salesforce.com")
+        );
+        assert!(
+            std::fs::read_to_string(path(dir.path()))
+                .unwrap()
+                .contains("timeout = 120")
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_name_the_key() {
+        let mut config = Config::default();
+        let err = config.set("colour", "red").unwrap_err();
+        assert_eq!(err.exit, Exit::Usage);
+        assert!(err.message.contains("colour") && err.message.contains("client-id"));
+        for (key, value) in [
+            ("port", "http"),
+            ("port", "70000"),
+            ("store", "vault"),
+            ("timeout", "0"),
+            ("login-url", "http://evil.example"),
+            ("client-id", "a b"),
+        ] {
+            let err = config.set(key, value).unwrap_err();
+            assert_eq!(err.exit, Exit::Usage, "{key}={value}");
+            assert!(err.message.contains(key), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn a_bad_file_is_refused_with_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(path(dir.path()), "store = \"vault\"\n").unwrap();
+        let err = Config::load(dir.path()).unwrap_err();
+        assert_eq!(err.exit, Exit::Usage);
+        assert!(err.message.contains("store"));
+        std::fs::write(path(dir.path()), "nonsense = 1\n").unwrap();
+        assert!(
+            Config::load(dir.path())
+                .unwrap_err()
+                .message
+                .contains("nonsense")
+        );
+        std::fs::write(path(dir.path()), "port = [\n").unwrap();
+        assert!(
+            Config::load(dir.path())
+                .unwrap_err()
+                .message
+                .contains("config.toml")
+        );
+    }
+}

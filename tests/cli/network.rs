@@ -1,0 +1,89 @@
+//! Every Salesforce call respects proxy settings, has timeouts, and says
+//! which host failed and how.
+
+use crate::support::Sandbox;
+use crate::support::proxy::Proxy;
+
+fn linked() -> Sandbox {
+    let sandbox = Sandbox::new();
+    sandbox.link(&["--alias", "prod"]).expect(0);
+    sandbox
+}
+
+#[test]
+fn calls_go_through_the_proxy_unless_no_proxy_says_otherwise() {
+    let mut sandbox = linked();
+    let proxy = Proxy::start();
+    sandbox.set_env("HTTP_PROXY", &proxy.url);
+    sandbox.set_env("HTTPS_PROXY", &proxy.url);
+    sandbox.run(&["token", "prod", "--fresh"]).expect(0);
+    let host = sandbox.fake.url().trim_start_matches("http://").to_string();
+    let seen = proxy.seen();
+    assert!(
+        seen.iter()
+            .any(|line| line.contains(&host) && line.contains("/services/oauth2/token")),
+        "the proxy saw: {seen:?}"
+    );
+
+    sandbox.set_env("NO_PROXY", "127.0.0.1");
+    let before = proxy.seen().len();
+    sandbox.run(&["token", "prod", "--fresh"]).expect(0);
+    assert_eq!(proxy.seen().len(), before, "NO_PROXY bypasses the proxy");
+}
+
+#[test]
+fn failures_name_the_host_and_what_failed() {
+    let mut sandbox = linked();
+    // Nobody listens: connect fails.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_port = dead.local_addr().unwrap().port();
+    drop(dead);
+    let path = sandbox.config_dir().join("index.json");
+    let original = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        original.replace(
+            &sandbox.fake.url(),
+            &format!("http://127.0.0.1:{dead_port}"),
+        ),
+    )
+    .unwrap();
+    let run = sandbox.run(&["token", "prod", "--fresh"]).expect(5);
+    assert!(
+        run.stderr
+            .contains(&format!("cannot reach 127.0.0.1:{dead_port}")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("connect"), "{}", run.stderr);
+    std::fs::write(&path, &original).unwrap();
+
+    // A server that answers too slowly: timeout.
+    sandbox.set_env("SFCONNECT_HTTP_TIMEOUT", "1");
+    sandbox.fake.knobs().delay = std::time::Duration::from_secs(3);
+    let started = std::time::Instant::now();
+    let run = sandbox.run(&["token", "prod", "--fresh"]).expect(5);
+    assert!(run.stderr.contains("timed out"), "{}", run.stderr);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "bounded wait"
+    );
+    sandbox.fake.knobs().delay = std::time::Duration::ZERO;
+
+    // TLS to a server that answers in plain HTTP at once.
+    let plain = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let plain_url = format!("https://{}", plain.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut stream in plain.incoming().flatten() {
+            use std::io::Write;
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
+        }
+    });
+    std::fs::write(&path, original.replace(&sandbox.fake.url(), &plain_url)).unwrap();
+    let run = sandbox.run(&["token", "prod", "--fresh"]).expect(5);
+    assert!(
+        run.stderr.to_lowercase().contains("tls") || run.stderr.contains("SSL"),
+        "{}",
+        run.stderr
+    );
+}
