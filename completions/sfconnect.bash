@@ -22,6 +22,12 @@ _sfconnect() {
             sfconnect,completions)
                 cmd="sfconnect__subcmd__completions"
                 ;;
+            sfconnect,config)
+                cmd="sfconnect__subcmd__config"
+                ;;
+            sfconnect,doctor)
+                cmd="sfconnect__subcmd__doctor"
+                ;;
             sfconnect,exec)
                 cmd="sfconnect__subcmd__exec"
                 ;;
@@ -31,6 +37,9 @@ _sfconnect() {
             sfconnect,man)
                 cmd="sfconnect__subcmd__man"
                 ;;
+            sfconnect,migrate)
+                cmd="sfconnect__subcmd__migrate"
+                ;;
             sfconnect,revoke)
                 cmd="sfconnect__subcmd__revoke"
                 ;;
@@ -39,6 +48,18 @@ _sfconnect() {
                 ;;
             sfconnect,tokens)
                 cmd="sfconnect__subcmd__tokens"
+                ;;
+            sfconnect__subcmd__config,get)
+                cmd="sfconnect__subcmd__config__subcmd__get"
+                ;;
+            sfconnect__subcmd__config,list)
+                cmd="sfconnect__subcmd__config__subcmd__list"
+                ;;
+            sfconnect__subcmd__config,set)
+                cmd="sfconnect__subcmd__config__subcmd__set"
+                ;;
+            sfconnect__subcmd__config,unset)
+                cmd="sfconnect__subcmd__config__subcmd__unset"
                 ;;
             sfconnect__subcmd__tokens,approvals)
                 cmd="sfconnect__subcmd__tokens__subcmd__approvals"
@@ -56,7 +77,7 @@ _sfconnect() {
 
     case "${cmd}" in
         sfconnect)
-            opts="-q -v -h -V --quiet --verbose --color --help --version link tokens revoke token exec api completions man"
+            opts="-q -v -h -V --quiet --verbose --color --help --version link tokens revoke token exec api config migrate doctor completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -137,6 +158,114 @@ _sfconnect() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sfconnect__subcmd__config)
+            opts="-q -v -h --quiet --verbose --color --help get set unset list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sfconnect__subcmd__config__subcmd__get)
+            opts="-q -v -h --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sfconnect__subcmd__config__subcmd__list)
+            opts="-q -v -h --json --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sfconnect__subcmd__config__subcmd__set)
+            opts="-q -v -h --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sfconnect__subcmd__config__subcmd__unset)
+            opts="-q -v -h --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sfconnect__subcmd__doctor)
+            opts="-q -v -h --json --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sfconnect__subcmd__exec)
             opts="-q -v -h --max-age --fresh --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -160,7 +289,7 @@ _sfconnect() {
             return 0
             ;;
         sfconnect__subcmd__link)
-            opts="-q -v -h --sandbox --login-url --domain --client-id --scopes --port --alias --force --no-browser --paste --device --timeout --json --quiet --verbose --color --help"
+            opts="-q -v -h --sandbox --login-url --domain --client-id --scopes --port --store --alias --force --no-browser --paste --device --timeout --json --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -184,6 +313,10 @@ _sfconnect() {
                     ;;
                 --port)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "keychain keyutils file" -- "${cur}"))
                     return 0
                     ;;
                 --alias)
@@ -212,6 +345,28 @@ _sfconnect() {
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sfconnect__subcmd__migrate)
+            opts="-q -v -h --to --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

@@ -37,15 +37,21 @@ complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "revoke" -d 'Rev
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "token" -d 'Print a valid access token (for scripts)'
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "exec" -d 'Run a command with a fresh access token in its environment'
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "api" -d 'Call the Salesforce REST API of a connection'
+complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "config" -d 'Read and change sfconnect\'s settings (config.toml)'
+complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "migrate" -d 'Move a connection\'s secret to another store'
+complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "doctor" -d 'Explain why sfconnect does or does not work here'
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "man" -d 'Print the manual page (roff)'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l login-url -d 'Log in at this host instead: a My Domain or Experience Cloud URL (a bare host gets https://; a Lightning, Visualforce or Setup URL becomes its My Domain login URL)' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l domain -d 'Log in at the My Domain https://NAME.my.salesforce.com (with --sandbox: NAME--SBX for https://NAME--SBX.sandbox.my.salesforce.com)' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l client-id -d 'Consumer key of your External Client App [default: PlatformCLI]' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l scopes -d 'OAuth scopes to request, space-separated' -r
-complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l port -d 'Port of the callback URL http://localhost:PORT/OauthRedirect, or several to try in order (1717,1718); 0: any free port' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l port -d 'Port of the callback URL http://localhost:PORT/OauthRedirect, or several to try in order (1717,1718); 0: any free port [default: the `port` setting, else 1717]' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l store -d 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot) or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) [default: the `store` setting, else keychain]' -r -f -a "keychain\t''
+keyutils\t''
+file\t''"
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l alias -d 'Name for the connection [default: the Salesforce username]' -r
-complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l timeout -d 'Give up when no login completes within this many seconds' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l timeout -d 'Give up when no login completes within this many seconds [default: the `timeout` setting, else 300]' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
@@ -132,6 +138,55 @@ complete -c sfconnect -n "__fish_sfconnect_using_subcommand api" -l fresh -d 'Al
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand api" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand api" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand api" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and not __fish_seen_subcommand_from get set unset list" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and not __fish_seen_subcommand_from get set unset list" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and not __fish_seen_subcommand_from get set unset list" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and not __fish_seen_subcommand_from get set unset list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and not __fish_seen_subcommand_from get set unset list" -f -a "get" -d 'Print a setting\'s value (nothing when unset)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and not __fish_seen_subcommand_from get set unset list" -f -a "set" -d 'Set a setting'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and not __fish_seen_subcommand_from get set unset list" -f -a "unset" -d 'Remove a setting (back to the default)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and not __fish_seen_subcommand_from get set unset list" -f -a "list" -d 'Show every setting, its effective value and where it comes from'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from get" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from get" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from set" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from unset" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from unset" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from unset" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from list" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from list" -l json -d 'Print {"version": 1, "settings": [...]}'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand migrate" -l to -d 'The store to move the secret to: keychain, keyutils or file' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand migrate" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand migrate" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand migrate" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand migrate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand doctor" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand doctor" -l json -d 'Print the findings as JSON'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand doctor" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand doctor" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand completions" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"

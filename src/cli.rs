@@ -122,9 +122,10 @@ pub enum Command {
     ///
     /// Writes the secret to the new store, reads it back to verify it, records the new store
     /// in the index, and only then deletes it from the old store.
-    #[command(
-        after_help = "EXAMPLES:\n  sfconnect migrate prod --to keychain\n  sfconnect migrate ci-bot --to file"
-    )]
+    #[command(after_help = "EXAMPLES:\n  \
+sfconnect migrate prod --to keychain\n  \
+sfconnect migrate ci-bot --to file\n  \
+sfconnect tokens list --json | jq -r '.connections[].alias' | xargs -n1 sfconnect migrate --to keychain")]
     Migrate(MigrateArgs),
     /// Explain why sfconnect does or does not work here
     ///
@@ -497,15 +498,26 @@ pub struct RevokeArgs {
 #[derive(Subcommand, Debug)]
 pub enum ConfigCommand {
     /// Print a setting's value (nothing when unset)
-    #[command(after_help = "EXAMPLES:\n  sfconnect config get client-id")]
+    ///
+    /// Prints the value stored in config.toml and a newline on stdout, or nothing when the
+    /// setting is not in the file; it does not look at flags or environment variables (see
+    /// `config list` for the effective values).
+    #[command(after_help = "EXAMPLES:\n  \
+sfconnect config get client-id\n  \
+port=$(sfconnect config get port)")]
     Get {
         /// client-id, port, login-url, scopes, store or timeout
         key: String,
     },
     /// Set a setting
-    #[command(
-        after_help = "EXAMPLES:\n  sfconnect config set client-id 3MVG9...\n  sfconnect config set port 1717,1718\n  sfconnect config set store keyutils"
-    )]
+    ///
+    /// Checks the value and writes it to config.toml. An unknown setting or a bad value exits 2
+    /// and says what the setting accepts. A flag or environment variable still wins over it.
+    #[command(after_help = "EXAMPLES:\n  \
+sfconnect config set client-id 3MVG9...\n  \
+sfconnect config set port 1717,1718\n  \
+sfconnect config set store keyutils\n  \
+sfconnect config set client-id \"$CONSUMER_KEY\"   # in a provisioning script")]
     Set {
         /// client-id, port, login-url, scopes, store or timeout
         key: String,
@@ -513,13 +525,23 @@ pub enum ConfigCommand {
         value: String,
     },
     /// Remove a setting (back to the default)
-    #[command(after_help = "EXAMPLES:\n  sfconnect config unset port")]
+    ///
+    /// Deletes the setting from config.toml; the environment variable, if set, or the built-in
+    /// default applies again. Removing a setting that is not set succeeds.
+    #[command(after_help = "EXAMPLES:\n  \
+sfconnect config unset port\n  \
+for key in client-id port; do sfconnect config unset \"$key\"; done")]
     Unset {
         /// client-id, port, login-url, scopes, store or timeout
         key: String,
     },
     /// Show every setting, its effective value and where it comes from
-    #[command(after_help = "EXAMPLES:\n  sfconnect config list\n  sfconnect config list --json")]
+    ///
+    /// One line per setting: its name, the value in effect and its source (an environment
+    /// variable, the config file or the default). --json prints the same as a document.
+    #[command(after_help = "EXAMPLES:\n  \
+sfconnect config list\n  \
+sfconnect config list --json | jq '.settings'")]
     List {
         /// Print {"version": 1, "settings": [...]}
         #[arg(long)]
@@ -530,6 +552,7 @@ pub enum ConfigCommand {
 #[derive(Args, Debug)]
 pub struct MigrateArgs {
     /// The connection
+    #[arg(add = ArgValueCompleter::new(complete_alias))]
     pub alias: String,
 
     /// The store to move the secret to: keychain, keyutils or file
