@@ -122,7 +122,13 @@ fn closest(approvals: &[Approval], linked_at: DateTime<Utc>) -> Option<usize> {
     approvals
         .iter()
         .enumerate()
-        .map(|(i, a)| (i, a.created_at, (a.created_at - linked_at).num_seconds().abs()))
+        .map(|(i, a)| {
+            (
+                i,
+                a.created_at,
+                (a.created_at - linked_at).num_seconds().abs(),
+            )
+        })
         .filter(|(_, _, distance)| *distance <= 10 * 60)
         .min_by_key(|(i, created, distance)| (*distance, std::cmp::Reverse((*created, *i))))
         .map(|(i, _, _)| i)
@@ -227,7 +233,11 @@ mod tests {
         ];
         assert_eq!(closest(&approvals, linked), Some(2));
         let long_ago = salesforce_date::parse("2026-01-01T00:00:00.000+0000").unwrap();
-        assert_eq!(closest(&approvals, long_ago), None, "nothing within minutes");
+        assert_eq!(
+            closest(&approvals, long_ago),
+            None,
+            "nothing within minutes"
+        );
     }
 
     #[test]
