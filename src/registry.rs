@@ -66,17 +66,28 @@ pub fn parse(path: &Path, text: &str) -> Result<Index> {
         ))
         .with_hint("sfconnect left it untouched; repair it or move it aside to start afresh")
     };
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| broken(e.to_string()))?;
-    match value.get("version").and_then(serde_json::Value::as_u64) {
-        Some(v) if v == u64::from(INDEX_VERSION) => {}
-        Some(v) => {
-            return Err(broken(format!(
-                "it has format version {v}, this sfconnect reads version {INDEX_VERSION}"
-            )));
-        }
-        None => return Err(broken("it has no format version".into())),
+    // One pass straight into `Index` (the hot path of `tokens list`); only a
+    // failure pays for a second look to word the error.
+    #[derive(serde::Deserialize)]
+    struct VersionOnly {
+        version: Option<u64>,
     }
-    serde_json::from_value(value).map_err(|e| broken(e.to_string()))
+    let wrong_version = |v: u64| {
+        broken(format!(
+            "it has format version {v}, this sfconnect reads version {INDEX_VERSION}"
+        ))
+    };
+    match serde_json::from_str::<Index>(text) {
+        Ok(index) if index.version == INDEX_VERSION => Ok(index),
+        Ok(index) => Err(wrong_version(u64::from(index.version))),
+        Err(e) => match serde_json::from_str::<VersionOnly>(text) {
+            Ok(VersionOnly { version: Some(v) }) if v != u64::from(INDEX_VERSION) => {
+                Err(wrong_version(v))
+            }
+            Ok(VersionOnly { version: None }) => Err(broken("it has no format version".into())),
+            _ => Err(broken(e.to_string())),
+        },
+    }
 }
 
 #[cfg(test)]

@@ -24,14 +24,21 @@ pub fn run(ctx: &Context, args: ListArgs) -> Result<()> {
         );
     }
     if args.json {
-        output::print_json(&serde_json::json!({
-            "version": 1,
-            "connections": index.connections,
-        }));
+        output::print_json(&Listing {
+            version: crate::connection::INDEX_VERSION,
+            connections: &index.connections,
+        });
     } else if !index.connections.is_empty() {
         output::print(&table(&index.connections));
     }
     checked.map_or(Ok(()), |results| super::check::verdict(&results))
+}
+
+/// `{"version": 1, "connections": [...]}`, serialized straight from the index.
+#[derive(serde::Serialize)]
+struct Listing<'a> {
+    version: u32,
+    connections: &'a [Connection],
 }
 
 fn table(connections: &[Connection]) -> String {
