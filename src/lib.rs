@@ -1,0 +1,56 @@
+//! sfconnect as a library: every module of the command-line tool.
+//!
+//! The binary (`main.rs`) is a thin wrapper around `run_cli`; the library
+//! exists so fuzz targets (`fuzz/`) can drive the parsers directly: the
+//! callback judge, login-URL normalization, and the index and config readers.
+
+pub mod access;
+pub mod app;
+pub mod approvals;
+pub mod browser;
+pub mod callback;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod connection;
+pub mod countdown;
+pub mod environment;
+pub mod error;
+pub mod files;
+pub mod listener;
+pub mod output;
+pub mod paste;
+pub mod port_holder;
+pub mod registry;
+pub mod retired;
+pub mod salesforce;
+pub mod secret;
+pub mod secrets;
+
+use clap::{CommandFactory, Parser};
+
+/// Answers a shell's completion request (`COMPLETE=bash sfconnect`) before
+/// anything else, then parses, sets how output looks (`-q`, `-v`,
+/// `--color`), runs the command, and turns an error into one line on stderr
+/// (plus a hint). Returns the documented exit code.
+pub fn run_cli() -> i32 {
+    // Nothing may reach stdout before this: it is the completion's answer.
+    clap_complete::CompleteEnv::with_factory(cli::Cli::command).complete();
+    let cli = cli::Cli::parse();
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => output::Verbosity::Quiet,
+        (_, true) => output::Verbosity::Verbose,
+        _ => output::Verbosity::Normal,
+    };
+    output::init(verbosity, cli.color);
+    match commands::run(cli) {
+        Ok(()) => error::Exit::Ok.code(),
+        Err(err) => {
+            output::error(&err.message);
+            if let Some(hint) = &err.hint {
+                output::tell(&format!("hint: {hint}"));
+            }
+            err.exit.code()
+        }
+    }
+}
