@@ -26,6 +26,7 @@ pub mod retired;
 pub mod salesforce;
 pub mod secret;
 pub mod secrets;
+pub mod timestamp;
 
 use clap::{CommandFactory, Parser};
 
