@@ -144,11 +144,20 @@ fn stdout_failed(e: &std::io::Error) -> ! {
     std::process::exit(crate::error::Exit::Unexpected.code());
 }
 
-/// Pretty JSON and a newline on stdout, streamed: a large listing is never
-/// built twice in memory (`tokens list --json` with 1,000 connections).
+/// JSON and a newline on stdout, streamed: a large listing is never built
+/// twice in memory (`tokens list --json` with 1,000 connections). Indented
+/// for a person on a terminal, one compact line for a pipe (as `gh` does):
+/// the same document either way.
 pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) {
-    let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
-    let written = serde_json::to_writer_pretty(&mut stdout, value)
+    let stdout = std::io::stdout();
+    let pretty = stdout.is_terminal();
+    let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let written = if pretty {
+        serde_json::to_writer_pretty(&mut stdout, value)
+    } else {
+        serde_json::to_writer(&mut stdout, value)
+    };
+    let written = written
         .map_err(|e| match e.io_error_kind() {
             Some(kind) => std::io::Error::from(kind),
             None => std::io::Error::other(e.to_string()),
