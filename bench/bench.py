@@ -1,0 +1,488 @@
+#!/usr/bin/env python3
+"""Whole-process benchmark of sfconnect: wall time and peak memory.
+
+    python3 bench/bench.py [--runs N] [--warmup N]
+
+Builds the release binary (`cargo build --release`), a no-op floor
+(bench/noop.rs, same optimisation/LTO/strip/panic settings, into
+<target>/bench/noop) and the memory probe (bench/maxrss.rs), fabricates
+connections in a temporary config dir, then runs each scenario N times
+(round-robin, after warm-up runs) and prints the median and minimum wall
+time, the peak RSS and PASS/FAIL against the targets.
+
+Python 3 standard library only. A timed run is one posix_spawn + wait4 from
+here: the wall time is perf_counter_ns around both, so it includes process
+creation and exit (the floor shows how much of that there is). Peak RSS comes
+from a second, untimed run of each round through bench/maxrss.rs, which
+spawns the command from a small process and reports its wait4 ru_maxrss:
+a child spawned from Python would count Python's own memory image (see
+maxrss.rs). stdin, stdout and stderr of measured runs are /dev/null; every
+scenario's output is checked once before timing.
+
+The runs never touch the network or the user's configuration: the child gets
+a clean environment (PATH, HOME and SFCONNECT_CONFIG_DIR under a fresh temp
+dir, the file secret store, and HTTP(S) proxies pointing at a closed local
+port, so even an unexpected refresh could not leave the machine). After the
+timed runs the script checks that sfconnect rewrote neither the index nor the
+secret file, i.e. every `token` run was a cache hit.
+
+Exit status: 0 when every target passes, 1 when one fails, 2 on a setup error.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MIB = 1024 * 1024
+
+# Targets (from the performance issues).
+LIST_MAX_MS = 10.0  # tokens list --json, 1,000 connections, median
+LIST_MAX_FLOOR_RATIO = 5.0  # ... and within 5x of the no-op floor's median
+TOKEN_MAX_MS = 10.0  # token ALIAS, cached access token, median
+PEAK_RSS_MAX_MIB = 15.0  # every scenario, max over runs
+BINARY_MAX_MIB = 10.0  # release binary size
+
+# Re-stamp the cached token and last_used_at at least this often, so every
+# token run stays a cache hit that does not rewrite the index (sfconnect
+# rewrites last_used_at when it is a minute old).
+RESTAMP_EVERY_SECS = 20
+
+
+class SetupError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- building
+
+
+def build_release():
+    """`cargo build --release`; returns the path of the sfconnect binary."""
+    print("building: cargo build --release", file=sys.stderr, flush=True)
+    proc = subprocess.run(
+        ["cargo", "build", "--release", "--message-format=json-render-diagnostics"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    if proc.returncode != 0:
+        raise SetupError("cargo build --release failed")
+    binary = None
+    for line in proc.stdout.splitlines():
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            continue
+        target = msg.get("target", {})
+        if (
+            msg.get("reason") == "compiler-artifact"
+            and target.get("name") == "sfconnect"
+            and "bin" in target.get("kind", [])
+            and msg.get("executable")
+        ):
+            binary = Path(msg["executable"])
+    if binary is None or not binary.is_file():
+        raise SetupError("cargo did not report the sfconnect release binary")
+    return binary
+
+
+def build_helper(target_dir, name):
+    """bench/NAME.rs (the no-op floor, or the memory probe) built like
+    sfconnect's release profile, into <target>/bench/NAME."""
+    out = target_dir / "bench" / name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        "rustc",
+        "--edition=2024",
+        "-C", "opt-level=3",
+        "-C", "lto=fat",
+        "-C", "codegen-units=1",
+        "-C", "panic=abort",
+        "-C", "strip=symbols",
+        "-o", str(out),
+        str(ROOT / "bench" / f"{name}.rs"),
+    ]
+    print("building: " + " ".join(cmd[:-3]) + f" ... bench/{name}.rs", file=sys.stderr, flush=True)
+    if subprocess.run(cmd, cwd=ROOT).returncode != 0:
+        raise SetupError(f"rustc could not build bench/{name}.rs")
+    return out
+
+
+# ---------------------------------------------------------------- fabricated data
+
+
+def now_rfc3339():
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def write_private(path, text):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.chmod(path, 0o600)
+
+
+def make_config_dir(path):
+    path.mkdir(mode=0o700, parents=True)
+    os.chmod(path, 0o700)
+    return path
+
+
+def connection(n, conn_id, last_used_at):
+    return {
+        "alias": f"conn{n:04d}",
+        "username": f"user{n:04d}@example.com",
+        "org_id": f"00D{n:012d}EAA",
+        "user_id": f"005{n:012d}AAA",
+        "instance_url": "https://acme.my.salesforce.com",
+        "login_url": "https://login.salesforce.com",
+        "client_id": "3MVG9benchmark",
+        "scopes": ["api", "refresh_token", "offline_access"],
+        "created_at": "2026-11-28T21:00:00Z",
+        "last_used_at": last_used_at,
+        "last_refreshed_at": None,
+        "store": "file",
+        "id": conn_id,
+    }
+
+
+def new_ids(count):
+    ids = {os.urandom(16).hex() for _ in range(count)}
+    if len(ids) != count:  # 128 random bits: never, but the brief says unique
+        raise SetupError("duplicate connection ids")
+    return sorted(ids)
+
+
+def write_index(config_dir, ids):
+    stamp = now_rfc3339()
+    index = {
+        "version": 1,
+        "connections": [connection(n, i, stamp) for n, i in enumerate(ids, start=1)],
+    }
+    write_private(config_dir / "index.json", json.dumps(index, indent=2) + "\n")
+
+
+def write_secrets(config_dir, conn_id, access_token, refresh_token):
+    tokens = {
+        "refresh_token": refresh_token,
+        "access_token": access_token,
+        "access_issued_at_ms": time.time_ns() // 1_000_000,
+    }
+    secrets = {"version": 1, "secrets": {conn_id: json.dumps(tokens, separators=(",", ":"))}}
+    write_private(config_dir / "secrets.json", json.dumps(secrets, indent=2))
+
+
+def clean_env(home, config_dir=None, **extra):
+    dead = "http://127.0.0.1:9"  # discard port: nothing listens, nothing leaves
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "LC_ALL": "C",
+        "HTTPS_PROXY": dead,
+        "HTTP_PROXY": dead,
+        "ALL_PROXY": dead,
+        "https_proxy": dead,
+        "http_proxy": dead,
+        "all_proxy": dead,
+        "SFCONNECT_HTTP_TIMEOUT": "2",
+        "SFCONNECT_STORE": "file",
+    }
+    if config_dir is not None:
+        env["SFCONNECT_CONFIG_DIR"] = str(config_dir)
+    env.update(extra)
+    return env
+
+
+# ---------------------------------------------------------------- measuring
+
+TO_DEVNULL = [
+    (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+    (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+    (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+]
+
+
+def run_once(argv, env):
+    """(wall ns, exit code) of one run, output discarded."""
+    start = time.perf_counter_ns()
+    pid = os.posix_spawn(argv[0], argv, env, file_actions=TO_DEVNULL)
+    _, status, _ = os.wait4(pid, 0)
+    wall = time.perf_counter_ns() - start
+    return wall, os.waitstatus_to_exitcode(status)
+
+
+def run_probed(probe, argv, env):
+    """(peak RSS KiB, exit code) of one run under bench/maxrss.rs, which
+    spawns it from a small process (see there why not from Python)."""
+    proc = subprocess.run([str(probe), *argv], env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    try:
+        status, kib = (int(x) for x in proc.stdout.split())
+    except ValueError:
+        raise SetupError(f"the memory probe failed: {proc.stderr.strip()[:300]!r}") from None
+    return kib, os.waitstatus_to_exitcode(status)
+
+
+def run_captured(argv, env):
+    return subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+
+
+class Scenario:
+    def __init__(self, name, argv, env, check, targets=()):
+        self.name = name
+        self.argv = argv
+        self.env = env
+        self.check = check  # fn(CompletedProcess) -> error text or None
+        self.targets = targets
+        self.walls = []
+        self.peak_kib = 0
+
+    def verify(self):
+        proc = run_captured(self.argv, self.env)
+        problem = self.check(proc)
+        if problem:
+            raise SetupError(
+                f"{self.name}: {problem} (exit {proc.returncode}; stderr: {proc.stderr.strip()[:300]!r})"
+            )
+
+    def measure(self, probe, record=True):
+        """One timed run (spawned directly, for wall time) and one probed run
+        (for peak RSS)."""
+        wall, code = run_once(self.argv, self.env)
+        kib, probed_code = run_probed(probe, self.argv, self.env)
+        if code != 0 or probed_code != 0:
+            raise SetupError(f"{self.name}: exit {code or probed_code} during the timed runs")
+        if record:
+            self.walls.append(wall)
+            self.peak_kib = max(self.peak_kib, kib)
+
+    def median_ms(self):
+        return statistics.median(self.walls) / 1e6
+
+    def min_ms(self):
+        return min(self.walls) / 1e6
+
+    def peak_mib(self):
+        return self.peak_kib / 1024
+
+
+def expect_list(count):
+    def check(proc):
+        if proc.returncode != 0:
+            return "tokens list failed"
+        try:
+            got = len(json.loads(proc.stdout)["connections"])
+        except (ValueError, KeyError, TypeError):
+            return "tokens list --json did not print a JSON document with connections"
+        if got != count:
+            return f"tokens list printed {got} connections, expected {count}"
+        return None
+
+    return check
+
+
+def expect_token(token):
+    def check(proc):
+        if proc.returncode != 0:
+            return "token failed"
+        if proc.stdout != token + "\n":
+            return "token did not print the cached access token"
+        if proc.stderr:
+            return "token wrote to stderr"
+        return None
+
+    return check
+
+
+def expect_version(proc):
+    if proc.returncode != 0 or not proc.stdout.startswith("sfconnect "):
+        return "--version did not print the version"
+    return None
+
+
+def expect_nothing(proc):
+    return "the no-op did not exit 0 silently" if proc.returncode or proc.stdout else None
+
+
+def snapshot(path):
+    st = path.stat()
+    return (st.st_mtime_ns, st.st_ino, path.read_bytes())
+
+
+# ---------------------------------------------------------------- reporting
+
+
+def machine():
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cpus = os.cpu_count()
+    try:
+        rustc = subprocess.run(["rustc", "-V"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        rustc = "rustc ?"
+    return {
+        "nproc": cpus,
+        "cpu": model,
+        "kernel": os.uname().release,
+        "date": datetime.date.today().isoformat(),
+        "load": "%.1f %.1f %.1f" % os.getloadavg(),
+        "rustc": rustc,
+    }
+
+
+def verdict(ok):
+    return "PASS" if ok else "FAIL"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=200, help="timed runs per scenario (default 200)")
+    parser.add_argument("--warmup", type=int, default=10, help="untimed runs per scenario first (default 10)")
+    args = parser.parse_args()
+    if args.runs < 1 or args.warmup < 0:
+        parser.error("--runs must be at least 1 and --warmup at least 0")
+
+    binary = build_release()
+    target_dir = binary.parent.parent
+    noop = build_helper(target_dir, "noop")
+    probe = build_helper(target_dir, "maxrss")
+    binary_size = binary.stat().st_size
+
+    tmp = Path(tempfile.mkdtemp(prefix="sfconnect-bench-"))
+    try:
+        os.chmod(tmp, 0o700)
+        home = make_config_dir(tmp / "home")
+        os.chdir(tmp)
+
+        scenarios = [Scenario("no-op floor (bench/noop.rs)", [str(noop)], clean_env(home), expect_nothing)]
+        scenarios.append(
+            Scenario("sfconnect --version", [str(binary), "--version"], clean_env(home), expect_version)
+        )
+        list_dirs = {}
+        for count in (1, 100, 1000):
+            cfg = make_config_dir(tmp / f"list{count}")
+            write_index(cfg, new_ids(count))
+            list_dirs[count] = cfg
+            scenarios.append(
+                Scenario(
+                    f"tokens list --json, {count:,} connection{'s' if count > 1 else ''}",
+                    [str(binary), "tokens", "list", "--json"],
+                    clean_env(home, cfg),
+                    expect_list(count),
+                )
+            )
+        list_1000 = scenarios[-1]
+
+        token_cfg = make_config_dir(tmp / "token")
+        token_id = new_ids(1)[0]
+        access_token = "00D000000000001!AQ" + os.urandom(48).hex()[:94]
+        refresh_token = "5Aep861" + os.urandom(40).hex()[:80]
+
+        def restamp():
+            write_index(token_cfg, [token_id])
+            write_secrets(token_cfg, token_id, access_token, refresh_token)
+
+        restamp()
+        token = Scenario(
+            "token conn0001 (cached, file store)",
+            [str(binary), "token", "conn0001"],
+            clean_env(home, token_cfg),
+            expect_token(access_token),
+        )
+        scenarios.append(token)
+
+        for s in scenarios:
+            s.verify()
+
+        print(
+            f"running: {args.warmup} warm-up + {args.runs} timed runs of {len(scenarios)} scenarios, round-robin",
+            file=sys.stderr,
+            flush=True,
+        )
+        watched = [token_cfg / "index.json", token_cfg / "secrets.json"]
+        watched += [d / "index.json" for d in list_dirs.values()]
+        restamp()
+        stamped = time.monotonic()
+        before = {p: snapshot(p) for p in watched}
+        for i in range(args.warmup + args.runs):
+            if time.monotonic() - stamped > RESTAMP_EVERY_SECS:
+                restamp()
+                stamped = time.monotonic()
+                before.update({p: snapshot(p) for p in watched[:2]})
+            for s in scenarios:
+                s.measure(probe, record=i >= args.warmup)
+        for p in watched:
+            if snapshot(p) != before[p]:
+                raise SetupError(f"sfconnect rewrote {p.name} during the timed runs (not a pure cache hit)")
+    finally:
+        os.chdir(ROOT)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    floor = scenarios[0]
+    failures = 0
+
+    def check(ok):
+        nonlocal failures
+        failures += 0 if ok else 1
+        return verdict(ok)
+
+    rows = []
+    for s in scenarios:
+        notes = []
+        if s is list_1000:
+            notes.append(f"median < {LIST_MAX_MS:g} ms: {check(s.median_ms() < LIST_MAX_MS)}")
+            ratio = s.median_ms() / floor.median_ms()
+            notes.append(
+                f"{ratio:.1f}x floor (< {LIST_MAX_FLOOR_RATIO:g}x): {check(ratio < LIST_MAX_FLOOR_RATIO)}"
+            )
+        if s is token:
+            notes.append(f"median < {TOKEN_MAX_MS:g} ms: {check(s.median_ms() < TOKEN_MAX_MS)}")
+        notes.append(f"RSS < {PEAK_RSS_MAX_MIB:g} MiB: {check(s.peak_mib() < PEAK_RSS_MAX_MIB)}")
+        rows.append((s.name, f"{s.median_ms():.2f}", f"{s.min_ms():.2f}", f"{s.peak_mib():.1f}", "; ".join(notes)))
+
+    size_ok = binary_size < BINARY_MAX_MIB * MIB
+    check(size_ok)
+    m = machine()
+
+    print()
+    print(f"{args.runs} runs per scenario after {args.warmup} warm-up runs")
+    print()
+    print("| scenario | median ms | min ms | peak RSS MiB | targets |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    print()
+    print(
+        f"Release binary: {binary_size:,} bytes ({binary_size / MIB:.2f} MiB; "
+        f"< {BINARY_MAX_MIB:g} MiB: {verdict(size_ok)})"
+    )
+    print(f"Machine: {m['nproc']} CPUs ({m['cpu']}), Linux {m['kernel']}, {m['rustc']}, {m['date']}")
+    print(f"Load average at the end (1, 5, 15 min): {m['load']} (other work inflates medians; minimums less so)")
+    print()
+    print("All targets PASS" if failures == 0 else f"{failures} target(s) FAIL")
+    return 0 if failures == 0 else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except SetupError as e:
+        print(f"bench: error: {e}", file=sys.stderr)
+        sys.exit(2)
