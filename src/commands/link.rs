@@ -75,8 +75,10 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
     };
     let store = secrets::open(store_kind, &ctx.config_dir);
     secrets::probe(store.as_ref())?;
+    // Said once per link, and not silenced by -q: the user chose a store
+    // that is weaker than the keychain in some way.
     if let Some(caveat) = store_kind.caveat() {
-        output::note(&format!("note: {caveat}"));
+        output::warn(caveat);
     }
     let store = (store_kind, store.as_ref());
     if args.device {

@@ -65,8 +65,9 @@ impl StoreKind {
             StoreKind::Keyutils => Some(
                 "the Linux kernel keyring keeps secrets in memory only: they are lost at reboot, and the connection must then be linked again",
             ),
+            StoreKind::File if sealed::passphrase_configured() => None,
             StoreKind::File => Some(
-                "the tokens are protected only by the file's permissions (0600), unless SFCONNECT_STORE_PASSPHRASE_CMD encrypts the file",
+                "the tokens are protected only by the file's permissions (0600); set SFCONNECT_STORE_PASSPHRASE_CMD to encrypt the file",
             ),
         }
     }

@@ -66,6 +66,11 @@ impl Kdf {
     }
 }
 
+/// Whether a passphrase command is configured (without running it).
+pub fn passphrase_configured() -> bool {
+    std::env::var(PASSPHRASE_CMD).is_ok_and(|c| !c.trim().is_empty())
+}
+
 /// The passphrase from the configured command, if one is configured.
 pub fn passphrase() -> Result<Option<Secret>> {
     let Some(command) = std::env::var(PASSPHRASE_CMD)

@@ -22,8 +22,23 @@ fn hung_bus(sandbox: &Sandbox) -> (UnixListener, String) {
 #[test]
 fn the_encrypted_file_store_needs_the_right_passphrase() {
     let mut sandbox = Sandbox::new();
+    // Plain file: one warning that only file permissions protect it, even with -q.
+    let plain = sandbox.link(&["--alias", "plain", "-q"]).expect(0);
+    assert_eq!(
+        plain
+            .stderr
+            .matches("protected only by the file's permissions")
+            .count(),
+        1,
+        "{}",
+        plain.stderr
+    );
+    sandbox.run(&["revoke", "plain"]).expect(0);
+    std::fs::remove_file(sandbox.config_dir().join("secrets.json")).unwrap();
+
     sandbox.set_env("SFCONNECT_STORE_PASSPHRASE_CMD", "printf 'correct horse'");
-    sandbox.link(&["--alias", "ci"]).expect(0);
+    let run = sandbox.link(&["--alias", "ci"]).expect(0);
+    assert!(!run.stderr.contains("protected only by"), "{}", run.stderr);
     let path = sandbox.config_dir().join("secrets.json");
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(

@@ -171,7 +171,10 @@ pub fn report(ctx: &Context, args: &LinkArgs, access: &Access) {
     match budget {
         Ok(budget) => {
             for line in budget.lines(&connection.alias) {
-                output::note(&line);
+                match line.strip_prefix("warning: ") {
+                    Some(warning) => output::warn(warning),
+                    None => output::note(&line),
+                }
             }
             crate::commands::approvals::remember_app_name(ctx, connection, &budget);
         }
