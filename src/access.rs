@@ -36,6 +36,24 @@ pub struct Freshness {
     pub force: bool,
 }
 
+impl Freshness {
+    /// The default of `--max-age`: Salesforce's shortest session timeout is
+    /// 15 minutes, so a 10-minute-old token still has time to be used.
+    pub const CACHED: Freshness = Freshness {
+        max_age: Duration::from_secs(600),
+        force: false,
+    };
+}
+
+impl From<&crate::cli::FreshnessArgs> for Freshness {
+    fn from(args: &crate::cli::FreshnessArgs) -> Self {
+        Freshness {
+            max_age: args.max_age,
+            force: args.fresh,
+        }
+    }
+}
+
 /// A usable access token and the connection it belongs to.
 pub struct Access {
     pub connection: Connection,

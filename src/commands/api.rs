@@ -31,10 +31,7 @@ pub fn run(ctx: &Context, args: ApiArgs) -> Result<()> {
     let body = read_data(args.data.as_deref())?;
     let method = method(args.method.as_deref(), body.is_some())?;
     let headers = headers(&args.headers)?;
-    let freshness = Freshness {
-        max_age: args.freshness.max_age,
-        force: args.freshness.fresh,
-    };
+    let freshness = Freshness::from(&args.freshness);
     let http = Http::new()?;
     let request = Request {
         method,

@@ -10,16 +10,11 @@ use crate::error::Result;
 use crate::output;
 use crate::salesforce::http::Http;
 use serde_json::json;
-use std::time::Duration;
 
 pub fn run(ctx: &Context, args: ApprovalsArgs) -> Result<()> {
     let index = ctx.registry.load()?;
     let connection = index.resolve(args.alias.as_deref())?;
-    let cached = Freshness {
-        max_age: Duration::from_secs(600),
-        force: false,
-    };
-    let access = access::obtain(ctx, connection, cached)?;
+    let access = access::obtain(ctx, connection, Freshness::CACHED)?;
     let http = Http::new()?;
     match approvals::fetch(&http, &access) {
         Ok(budget) => {

@@ -6,7 +6,7 @@
 //! stdin, stdout and stderr pass straight through, and we exit with the
 //! child's code, or 128+N when signal N ended it, as shells do.
 
-use crate::access::{self, Freshness};
+use crate::access;
 use crate::app::Context;
 use crate::cli::ExecArgs;
 use crate::error::{Error, Result};
@@ -16,11 +16,7 @@ use std::process::Command;
 pub fn run(ctx: &Context, args: ExecArgs) -> Result<()> {
     let index = ctx.registry.load()?;
     let connection = index.resolve(args.alias.as_deref())?;
-    let freshness = Freshness {
-        max_age: args.freshness.max_age,
-        force: args.freshness.fresh,
-    };
-    let access = access::obtain(ctx, connection, freshness)?;
+    let access = access::obtain(ctx, connection, (&args.freshness).into())?;
     let (program, rest) = args.command.split_first().expect("clap requires CMD");
     let c = &access.connection;
     let spawned = Command::new(program)

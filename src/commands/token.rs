@@ -4,7 +4,7 @@
 //! stdout, every message on stderr, exit codes to branch on. A young cached
 //! token is printed without any network call.
 
-use crate::access::{self, Freshness};
+use crate::access;
 use crate::app::Context;
 use crate::cli::{TokenArgs, TokenFormat};
 use crate::error::Result;
@@ -15,11 +15,7 @@ use serde_json::json;
 pub fn run(ctx: &Context, args: TokenArgs) -> Result<()> {
     let index = ctx.registry.load()?;
     let connection = index.resolve(args.alias.as_deref())?;
-    let freshness = Freshness {
-        max_age: args.freshness.max_age,
-        force: args.freshness.fresh,
-    };
-    let access = access::obtain(ctx, connection, freshness)?;
+    let access = access::obtain(ctx, connection, (&args.freshness).into())?;
     let token = access.token.expose();
     let c = &access.connection;
     let text = match args.format() {

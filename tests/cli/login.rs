@@ -8,7 +8,6 @@ mod headless;
 mod hosts;
 mod listener;
 
-use crate::support::fake_salesforce::FAKE_CLIENT_ID;
 use crate::support::{Run, Sandbox};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -19,23 +18,7 @@ use std::time::{Duration, Instant};
 /// How long a test waits for something a running sfconnect should print.
 const PATIENCE: Duration = Duration::from_secs(20);
 
-/// `link` against the fake on any free port, as `Sandbox::link` does.
-pub fn link_args<'a>(url: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec![
-        "link",
-        "--login-url",
-        url,
-        "--client-id",
-        FAKE_CLIENT_ID,
-        "--port",
-        "0",
-    ];
-    if !extra.contains(&"--timeout") {
-        args.extend(["--timeout", "20"]);
-    }
-    args.extend_from_slice(extra);
-    args
-}
+pub use crate::support::link_args;
 
 /// A running sfconnect whose stderr can be watched and stdin written.
 pub struct Live {

@@ -147,20 +147,7 @@ impl Sandbox {
     /// `sfconnect link` against the fake, on any free port.
     pub fn link(&self, extra: &[&str]) -> Run {
         let url = self.fake.url();
-        let mut args = vec![
-            "link",
-            "--login-url",
-            url.as_str(),
-            "--client-id",
-            FAKE_CLIENT_ID,
-            "--port",
-            "0",
-        ];
-        if !extra.contains(&"--timeout") {
-            args.extend(["--timeout", "20"]);
-        }
-        args.extend_from_slice(extra);
-        self.run(&args)
+        self.run(&link_args(&url, extra))
     }
 
     /// The index file, parsed.
@@ -214,6 +201,25 @@ pub fn http_client() -> reqwest::blocking::Client {
         .no_proxy()
         .build()
         .expect("client")
+}
+
+/// `link` against the fake at `url` on any free port, with a 20 s timeout
+/// unless `extra` sets one.
+pub fn link_args<'a>(url: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "link",
+        "--login-url",
+        url,
+        "--client-id",
+        FAKE_CLIENT_ID,
+        "--port",
+        "0",
+    ];
+    if !extra.contains(&"--timeout") {
+        args.extend(["--timeout", "20"]);
+    }
+    args.extend_from_slice(extra);
+    args
 }
 
 /// Runs with stdin closed (or fed `input`) and a watchdog; a hung command
