@@ -509,3 +509,45 @@ fn store_failure_after_the_exchange_revokes_the_fresh_token() {
     assert!(!sandbox.config_dir().join("index.json").exists());
     assert_eq!(std::fs::read_to_string(&secrets).unwrap(), "garbage");
 }
+
+#[test]
+fn identity_falls_back_to_the_id_url_and_a_failed_lookup_wastes_no_approval() {
+    let sandbox = Sandbox::new();
+    sandbox.fake.knobs().userinfo_broken = true;
+    let run = sandbox.link(&[]).expect(0);
+    assert!(
+        run.stdout
+            .starts_with(&format!("linked {DEFAULT_USERNAME}:")),
+        "{}",
+        run.stdout
+    );
+    let identity_calls = sandbox
+        .fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.starts_with("/id/"))
+        .count();
+    assert_eq!(identity_calls, 1, "the id URL answered instead of userinfo");
+    assert_eq!(sandbox.connections()[0]["user_id"], DEFAULT_USER_ID);
+
+    // Neither answers: the fresh refresh token is revoked, nothing stored.
+    let sandbox = Sandbox::new();
+    sandbox.fake.knobs().fail_paths = vec![
+        ("/services/oauth2/userinfo".into(), 503),
+        ("/id/".into(), 503),
+    ];
+    let run = sandbox.link(&[]).expect(5);
+    assert!(run.stderr.contains("HTTP 503"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("revoked at Salesforce"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        sandbox
+            .fake
+            .live_refresh_tokens(DEFAULT_USER_ID, FAKE_CLIENT_ID)
+            .is_empty()
+    );
+    assert!(!sandbox.config_dir().join("index.json").exists());
+}
