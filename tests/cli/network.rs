@@ -25,6 +25,21 @@ fn calls_go_through_the_proxy_unless_no_proxy_says_otherwise() {
         "the proxy saw: {seen:?}"
     );
 
+    // An https login host goes through HTTPS_PROXY as a CONNECT tunnel (the
+    // fake speaks no TLS, so the handshake then fails: exit 5).
+    let path = sandbox.config_dir().join("index.json");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let https = sandbox.fake.url().replace("http://", "https://");
+    std::fs::write(&path, original.replace(&sandbox.fake.url(), &https)).unwrap();
+    sandbox.run(&["token", "prod", "--fresh"]).expect(5);
+    let connect = format!("CONNECT {host} ");
+    assert!(
+        proxy.seen().iter().any(|line| line.starts_with(&connect)),
+        "{:?}",
+        proxy.seen()
+    );
+    std::fs::write(&path, original).unwrap();
+
     sandbox.set_env("NO_PROXY", "127.0.0.1");
     let before = proxy.seen().len();
     sandbox.run(&["token", "prod", "--fresh"]).expect(0);
