@@ -36,6 +36,12 @@ fn relinking_the_same_user_replaces_and_revokes() {
     let second = refresh_token(&sandbox, "prod");
     assert_eq!(live(&sandbox), vec![second.clone()]);
 
+    // Again without --alias: the alias is kept, not reset to the username.
+    let run = sandbox.link(&[]).expect(0);
+    assert!(run.stdout.starts_with("linked prod:"), "{}", run.stdout);
+    assert_eq!(sandbox.connections().len(), 1);
+    let second = refresh_token(&sandbox, "prod");
+
     // Same user under a new alias: renamed, still one connection.
     let run = sandbox.link(&["--alias", "work"]).expect(0);
     assert!(run.stderr.contains("replaced prod"), "{}", run.stderr);

@@ -78,15 +78,25 @@ pub fn store_login(
         };
         save_tokens(store, &connection.id, &secret)?;
         let replaced = ctx.registry.update(|index| {
+            let mut connection = connection.clone();
+            // Re-linking without --alias keeps the alias it had.
+            if args.alias.is_none()
+                && let Some(old) = index
+                    .connections
+                    .iter()
+                    .find(|c| same_grant(c, &connection))
+            {
+                connection.alias = old.alias.clone();
+            }
             let replaced = replaceable(index, &connection, args.force)?;
             index
                 .connections
                 .retain(|c| !replaced.iter().any(|r| r.id == c.id));
             index.connections.push(connection.clone());
-            Ok(replaced)
+            Ok((connection, replaced))
         });
         match replaced {
-            Ok(replaced) => Ok((connection, replaced)),
+            Ok(done) => Ok(done),
             Err(e) => {
                 let _ = store.delete(&connection.id);
                 Err(e)
@@ -110,6 +120,11 @@ pub fn store_login(
     }
 }
 
+/// One approval per user, org and app: such connections are the same grant.
+fn same_grant(a: &Connection, b: &Connection) -> bool {
+    a.org_id == b.org_id && a.user_id == b.user_id && a.client_id == b.client_id
+}
+
 fn alias_taken(alias: &str) -> Error {
     Error::usage(format!("the alias {alias} is already in use")).with_hint(format!(
         "choose another --alias, or replace it with `sfconnect link --alias {alias} --force`"
@@ -120,17 +135,14 @@ fn alias_taken(alias: &str) -> Error {
 /// app (one connection per user+org+app), and the alias's holder when
 /// `--force` is given. Another connection holding the alias is an error.
 fn replaceable(index: &Index, new: &Connection, force: bool) -> Result<Vec<Connection>> {
-    let same_grant = |c: &Connection| {
-        c.org_id == new.org_id && c.user_id == new.user_id && c.client_id == new.client_id
-    };
     let mut replaced: Vec<Connection> = index
         .connections
         .iter()
-        .filter(|c| same_grant(c))
+        .filter(|c| same_grant(c, new))
         .cloned()
         .collect();
     if let Some(holder) = index.find(&new.alias)
-        && !same_grant(holder)
+        && !same_grant(holder, new)
     {
         if !force {
             return Err(alias_taken(&new.alias));
