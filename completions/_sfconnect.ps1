@@ -242,6 +242,7 @@ Register-ArgumentCompleter -Native -CommandName 'sfconnect' -ScriptBlock {
         'sfconnect;doctor' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the findings as JSON')
+            [CompletionResult]::new('--clean', '--clean', [CompletionResultType]::ParameterName, 'Delete orphaned secrets of the file store (never one the index refers to)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors on stderr, no informational lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors on stderr, no informational lines')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)')

@@ -249,7 +249,7 @@ _sfconnect() {
             return 0
             ;;
         sfconnect__subcmd__doctor)
-            opts="-q -v -h --json --quiet --verbose --color --help"
+            opts="-q -v -h --json --clean --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -223,6 +223,7 @@ set edit:completion:arg-completer[sfconnect] = {|@words|
         &'sfconnect;doctor'= {
             cand --color 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never'
             cand --json 'Print the findings as JSON'
+            cand --clean 'Delete orphaned secrets of the file store (never one the index refers to)'
             cand -q 'Only warnings and errors on stderr, no informational lines'
             cand --quiet 'Only warnings and errors on stderr, no informational lines'
             cand -v 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'

@@ -184,6 +184,7 @@ complete -c sfconnect -n "__fish_sfconnect_using_subcommand doctor" -l color -d 
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand doctor" -l json -d 'Print the findings as JSON'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand doctor" -l clean -d 'Delete orphaned secrets of the file store (never one the index refers to)'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand doctor" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand doctor" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'

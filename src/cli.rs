@@ -132,10 +132,14 @@ sfconnect tokens list --json | jq -r '.connections[].alias' | xargs -n1 sfconnec
     /// One screen: version, paths, the index, each secret store (a real write-read-delete
     /// probe), the default client id and callback URL, whether the port is free, what `link`
     /// will do about the browser, and proxy settings. Exits 0 when `link` would work with the
-    /// defaults, else with the exit code of the first blocker.
-    #[command(
-        after_help = "EXAMPLES:\n  sfconnect doctor\n  sfconnect doctor --json | jq '.stores'"
-    )]
+    /// defaults, else with the exit code of the first blocker. It also lists orphans: secrets
+    /// that no connection in the index refers to (left by a crash between the two writes of a
+    /// link or revoke); `--clean` deletes those of the file store and says which ids it
+    /// removed. Keychain entries are only reported, since other config dirs share the keychain.
+    #[command(after_help = "EXAMPLES:\n  \
+sfconnect doctor\n  \
+sfconnect doctor --json | jq '.findings[] | select(.ok | not)'\n  \
+sfconnect doctor --clean")]
     Doctor(DoctorArgs),
     /// Print a shell completion script
     ///
@@ -565,6 +569,10 @@ pub struct DoctorArgs {
     /// Print the findings as JSON
     #[arg(long)]
     pub json: bool,
+
+    /// Delete orphaned secrets of the file store (never one the index refers to)
+    #[arg(long)]
+    pub clean: bool,
 }
 
 #[cfg(test)]

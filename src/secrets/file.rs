@@ -132,6 +132,10 @@ impl SecretStore for FileStore {
             secrets.remove(id);
         })
     }
+
+    fn ids(&self) -> Result<Option<Vec<String>>> {
+        Ok(Some(self.read()?.0.secrets.into_keys().collect()))
+    }
 }
 
 #[cfg(test)]
@@ -150,6 +154,7 @@ mod tests {
         store.delete("a").unwrap();
         assert!(store.get("a").unwrap().is_none());
         assert_eq!(store.get("b").unwrap().unwrap().expose(), "two");
+        assert_eq!(store.ids().unwrap(), Some(vec!["b".to_string()]));
     }
 
     #[test]

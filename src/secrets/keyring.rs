@@ -14,6 +14,7 @@ use super::{SERVICE, SecretStore};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use keyring_core::{CredentialStore, Entry, Error as KeyringError};
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, mpsc};
 use std::time::Duration;
 
@@ -158,6 +159,40 @@ impl SecretStore for KeyringStore {
                 Err(e) => Err(e),
             }
         })
+    }
+
+    /// Searches for every entry of service `sfconnect`, where the store can
+    /// search (the Secret Service can; the kernel keyring store cannot).
+    fn ids(&self) -> Result<Option<Vec<String>>> {
+        let backend = self.backend;
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let spec = HashMap::from([("service", SERVICE)]);
+            let result = platform_store(backend).and_then(|store| {
+                match Entry::search_in_store(&store, &spec) {
+                    Ok(entries) => Ok(Some(
+                        entries
+                            .iter()
+                            .filter_map(|entry| entry.get_specifiers())
+                            .filter(|(service, _)| service == SERVICE)
+                            .map(|(_, id)| id)
+                            .collect::<Vec<String>>(),
+                    )),
+                    Err(KeyringError::NotSupportedByStore(_)) => Ok(None),
+                    Err(e) => Err(e),
+                }
+            });
+            let _ = tx.send(result);
+        });
+        let timeout = timeout();
+        match rx.recv_timeout(timeout) {
+            Ok(result) => result.map_err(|e| unavailable(backend, describe(backend, &e))),
+            Err(_) => Err(Error::secret_store(format!(
+                "the {} did not answer within {} s while listing its entries",
+                name(backend),
+                timeout.as_secs()
+            ))),
+        }
     }
 }
 

@@ -31,4 +31,10 @@ impl SecretStore for MemoryStore {
         self.entries.borrow_mut().remove(id);
         Ok(())
     }
+
+    fn ids(&self) -> Result<Option<Vec<String>>> {
+        let mut ids: Vec<String> = self.entries.borrow().keys().cloned().collect();
+        ids.sort();
+        Ok(Some(ids))
+    }
 }

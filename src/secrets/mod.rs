@@ -27,6 +27,11 @@ pub trait SecretStore {
     fn set(&self, id: &str, value: &Secret) -> Result<()>;
     /// Deleting an entry that is already absent succeeds.
     fn delete(&self, id: &str) -> Result<()>;
+    /// The id of every entry sfconnect has here (`doctor` compares them with
+    /// the index to find orphans); `None` when the store cannot list them.
+    fn ids(&self) -> Result<Option<Vec<String>>> {
+        Ok(None)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
