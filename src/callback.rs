@@ -17,6 +17,10 @@ use crate::secret::Secret;
 
 pub const REDIRECT_PATH: &str = "/OauthRedirect";
 
+/// A real callback is a few hundred bytes (code, state, `iss`,
+/// `sfdc_community_url`); anything longer is not one and is not parsed.
+pub const MAX_TARGET_BYTES: usize = 8 * 1024;
+
 #[derive(Debug)]
 pub enum Verdict {
     /// Not a callback: answer with this status and keep waiting.
@@ -32,6 +36,12 @@ pub fn judge(method: &str, target: &str, expected_state: &Secret) -> Verdict {
         return Verdict::Ignore {
             status: 405,
             reason: "only GET is accepted here",
+        };
+    }
+    if target.len() > MAX_TARGET_BYTES {
+        return Verdict::Ignore {
+            status: 414,
+            reason: "the address is too long to be a login callback",
         };
     }
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
@@ -104,6 +114,12 @@ pub fn host_is_ours(host: Option<&str>, port: u16) -> bool {
 /// a callback for this listener is `Ignore`, with the reason.
 pub fn judge_pasted(text: &str, port: u16, expected_state: &Secret) -> Verdict {
     let text = text.trim();
+    if text.len() > MAX_TARGET_BYTES + 64 {
+        return Verdict::Ignore {
+            status: 414,
+            reason: "that is too long to be the callback address",
+        };
+    }
     let with_scheme = if text.contains("://") {
         text.to_string()
     } else {
@@ -320,6 +336,48 @@ mod tests {
         ] {
             assert_eq!(status(judge_pasted(bad, 1717, &state())), expected, "{bad}");
         }
+    }
+
+    #[test]
+    fn oversized_addresses_are_refused_unparsed() {
+        let padding = "x".repeat(MAX_TARGET_BYTES);
+        let long = format!("/OauthRedirect?code=c&state=s-123_abc&pad={padding}");
+        assert_eq!(status(judge("GET", &long, &state())), 414);
+        let pasted = format!("http://localhost:1717{long}");
+        assert_eq!(status(judge_pasted(&pasted, 1717, &state())), 414);
+        // Just under the bound still works.
+        let fits = "/OauthRedirect?code=c&state=s-123_abc&pad=".to_string();
+        let fits = format!("{fits}{}", "x".repeat(MAX_TARGET_BYTES - fits.len()));
+        assert!(matches!(judge("GET", &fits, &state()), Verdict::Code(_)));
+    }
+
+    #[test]
+    fn encoding_tricks_never_reach_the_code() {
+        for target in [
+            "/OauthRedirect%3Fcode=c&state=s-123_abc",
+            "/oauthredirect?code=c&state=s-123_abc",
+            "/OAUTHREDIRECT?code=c&state=s-123_abc",
+            "//OauthRedirect?code=c&state=s-123_abc",
+            "/OauthRedirect/?code=c&state=s-123_abc",
+            "/x/../OauthRedirect?code=c&state=s-123_abc",
+            "/OauthRedirect%00?code=c&state=s-123_abc",
+            "/OauthRedirect?code=c&state=s-123_abc%00",
+            "/OauthRedirect?code=c&state=s-123%255Fabc",
+            "/OauthRedirect?code=c&%73tate=s-123_abc&state=s-123_abc",
+            "/OauthRedirect?code=c&state=s-123_abc&state=",
+            "/OauthRedirect?code=c&state=S-123_ABC",
+            "/OauthRedirect?code=c;state=s-123_abc",
+        ] {
+            assert!(
+                matches!(judge("GET", target, &state()), Verdict::Ignore { .. }),
+                "{target}"
+            );
+        }
+        // Percent-encoding of the state's own characters is only encoding.
+        assert!(matches!(
+            judge("GET", "/OauthRedirect?code=c&state=s%2D123%5Fabc", &state()),
+            Verdict::Code(_)
+        ));
     }
 
     #[test]

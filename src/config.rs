@@ -44,7 +44,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "timeout",
-        accepts: "seconds `link` waits for the login (a whole number, at least 1)",
+        accepts: "seconds `link` waits for the login (a whole number from 1 to 86400)",
         env: None,
     },
 ];
@@ -68,9 +68,19 @@ pub fn path(dir: &Path) -> PathBuf {
 impl Config {
     pub fn load(dir: &Path) -> Result<Config> {
         let path = path(dir);
-        let Some(text) = files::read_if_exists(&path)? else {
-            return Ok(Config::default());
-        };
+        match files::read_if_exists(&path)? {
+            None => Ok(Config::default()),
+            Some(text) => Self::parse_named(&text, &path),
+        }
+    }
+
+    /// Parses and validates the text of a config file, touching no file
+    /// (the fuzz target's entry). Errors name the file as `config.toml`.
+    pub fn parse(text: &str) -> Result<Config> {
+        Self::parse_named(text, Path::new(FILE))
+    }
+
+    fn parse_named(text: &str, path: &Path) -> Result<Config> {
         let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
             Error::usage(format!(
                 "the config file {} is not valid TOML: {}",
@@ -97,6 +107,19 @@ impl Config {
         Ok(Config { values })
     }
 
+    /// The file's text for these settings; `parse` reads it back unchanged.
+    pub fn render(&self) -> String {
+        let mut table = toml::Table::new();
+        for (name, value) in &self.values {
+            let value = match (name.as_str(), value.parse::<i64>()) {
+                ("timeout", Ok(secs)) => toml::Value::Integer(secs),
+                _ => toml::Value::String(value.clone()),
+            };
+            table.insert(name.clone(), value);
+        }
+        format!("# sfconnect settings; see `sfconnect config --help`\n{table}")
+    }
+
     pub fn get(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(String::as_str)
     }
@@ -114,16 +137,7 @@ impl Config {
 
     pub fn save(&self, dir: &Path) -> Result<()> {
         let _lock = files::lock(dir, FILE)?;
-        let mut table = toml::Table::new();
-        for (name, value) in &self.values {
-            let value = match name.as_str() {
-                "timeout" => toml::Value::Integer(value.parse().expect("validated")),
-                _ => toml::Value::String(value.clone()),
-            };
-            table.insert(name.clone(), value);
-        }
-        let text = format!("# sfconnect settings; see `sfconnect config --help`\n{table}");
-        files::write_atomic(&path(dir), text.as_bytes())
+        files::write_atomic(&path(dir), self.render().as_bytes())
     }
 
     pub fn port(&self) -> Option<&str> {
@@ -138,6 +152,9 @@ impl Config {
 /// Built-in defaults, used when neither flag, environment nor file says.
 pub const DEFAULT_PORT: u16 = 1717;
 pub const DEFAULT_TIMEOUT_SECS: u64 = 300;
+/// The longest a login may be waited for: a day. A larger value would not
+/// be a deliberate choice, and an unbounded one overflows the deadline.
+pub const MAX_TIMEOUT_SECS: u64 = 86_400;
 
 /// The store for new connections when no flag names one: `SFCONNECT_STORE`,
 /// then the `store` setting, then the OS keychain.
@@ -180,7 +197,13 @@ pub fn validate(name: &str, value: &str) -> Result<String> {
         }
         "scopes" => !value.split_whitespace().collect::<Vec<_>>().is_empty(),
         "store" => StoreKind::parse(value).is_ok(),
-        "timeout" => value.parse::<u64>().is_ok_and(|t| t >= 1),
+        "timeout" => {
+            // Normalized, so `007` is saved and read back as 7.
+            return match value.parse::<u64>() {
+                Ok(secs) if (1..=MAX_TIMEOUT_SECS).contains(&secs) => Ok(secs.to_string()),
+                _ => Err(bad()),
+            };
+        }
         _ => unreachable!("key() knows every name"),
     };
     if ok {
@@ -268,5 +291,28 @@ mod tests {
                 .message
                 .contains("config.toml")
         );
+    }
+
+    #[test]
+    fn parse_touches_no_file_and_render_reads_back_unchanged() {
+        let config =
+            Config::parse("timeout = \"007\"\nport = \" 1717,1718 \"\nstore = \"file\"\n").unwrap();
+        assert_eq!(config.timeout(), Some(7));
+        assert_eq!(config.get("timeout"), Some("7"));
+        assert_eq!(config.port(), Some("1717,1718"));
+        assert_eq!(Config::parse(&config.render()).unwrap(), config);
+        let err = Config::parse("port = [").unwrap_err();
+        assert!(err.message.contains("config.toml"), "{}", err.message);
+    }
+
+    #[test]
+    fn timeouts_are_bounded() {
+        // A huge timeout would overflow the login's deadline.
+        for bad in ["0", "86401", "18446744073709551615", "-1", "1e3"] {
+            let err = validate("timeout", bad).unwrap_err();
+            assert_eq!(err.exit, Exit::Usage, "{bad}");
+        }
+        assert_eq!(validate("timeout", "86400").unwrap(), "86400");
+        assert!(Config::parse("timeout = 99999999999\n").is_err());
     }
 }

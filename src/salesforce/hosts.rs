@@ -65,11 +65,16 @@ pub fn choose_login_url(
 /// `https://NAME--SBX.sandbox.my.salesforce.com`.
 pub fn my_domain(name: &str, sandbox: bool) -> Result<String> {
     let name = name.trim().to_ascii_lowercase();
+    // Letters, digits and `-`, and a host the URL parser takes as it is
+    // (found by fuzzing: `xn--...` passes the first test but is not valid
+    // punycode, so the URL built from it would not parse).
     let valid = !name.is_empty()
         && name.len() <= 80
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         && !name.starts_with('-')
-        && !name.ends_with('-');
+        && !name.ends_with('-')
+        && Url::parse(&format!("https://{name}.my.salesforce.com"))
+            .is_ok_and(|u| u.host_str() == Some(&format!("{name}.my.salesforce.com")));
     if !valid {
         return Err(Error::usage(format!(
             "--domain {name:?} is not a My Domain name"
@@ -267,6 +272,21 @@ mod tests {
         for bad in ["", "acme.my.salesforce.com", "https://acme", "-acme", "a b"] {
             assert_eq!(url(bad, false).unwrap_err().exit, Exit::Usage, "{bad}");
         }
+    }
+
+    /// Found by the `login_url` fuzz target: a name of letters, digits and
+    /// dashes that is not valid punycode made a URL that does not parse.
+    #[test]
+    fn domains_that_are_not_valid_hosts_are_refused() {
+        for sandbox in [false, true] {
+            let err = my_domain("XN--hwwwwwwN--hwwwwwwxwwwxwwwwwwwww", sandbox).unwrap_err();
+            assert_eq!(err.exit, Exit::Usage);
+        }
+        // Valid punycode is a valid host (its `--` reads as a sandbox's).
+        assert_eq!(
+            my_domain("xn--caf-dma", true).unwrap(),
+            "https://xn--caf-dma.sandbox.my.salesforce.com"
+        );
     }
 
     #[test]

@@ -118,11 +118,30 @@ pub fn read_answer(response: Response, host: &str) -> Result<Answer> {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
+    // reqwest's blocking timeout bounds each read, not the whole body: a
+    // server that trickles a byte at a time would never trip it. So the
+    // body gets its own deadline, checked after every read.
+    let timeout = Duration::from_secs(timeout_secs());
+    let deadline = Instant::now() + timeout;
     let mut body = Vec::new();
-    response
-        .take(MAX_BODY_BYTES + 1)
-        .read_to_end(&mut body)
-        .map_err(|e| Error::network(format!("the answer from {host} broke off: {}", chain(&e))))?;
+    let mut chunk = [0u8; 16 * 1024];
+    let mut reader = response.take(MAX_BODY_BYTES + 1);
+    loop {
+        let n = reader.read(&mut chunk).map_err(|e| {
+            Error::network(format!("the answer from {host} broke off: {}", chain(&e)))
+        })?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+        if Instant::now() > deadline {
+            return Err(Error::network(format!(
+                "the answer from {host} did not arrive in full within {} s (SFCONNECT_HTTP_TIMEOUT); giving up",
+                timeout.as_secs()
+            ))
+            .with_hint("Salesforce or a proxy is answering very slowly; try again later"));
+        }
+    }
     if body.len() as u64 > MAX_BODY_BYTES {
         return Err(Error::network(format!(
             "the answer from {host} is larger than {MAX_BODY_BYTES} bytes; refusing it"

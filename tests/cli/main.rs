@@ -4,9 +4,14 @@
 
 mod api;
 mod approvals;
+mod concurrency;
+mod crash;
 mod exec;
 mod fake_server;
+mod files;
+mod hostile;
 mod keychain;
+mod leaks;
 mod link;
 mod list;
 mod login;

@@ -16,6 +16,8 @@ Environment:
                                 other_path   GET /somewhere-else on the listener
   TEST_BROWSER_SKIP_CALLBACK  "1": never deliver the callback itself
   TEST_BROWSER_HOST           Host header to send to the listener
+  TEST_BROWSER_USER           a username sent as login_hint with the authorize
+                              request (the fake logs that user in)
   TEST_BROWSER_BEFORE_CALLBACK  a shell command run just before the callback
                               (to change the world while the user is "in the
                               browser", e.g. break the secret store)
@@ -128,8 +130,18 @@ def deliver(callback, host_header):
         url, event = urllib.parse.urljoin(url, location), "redirect"
 
 
+def with_login_hint(url, username):
+    parts = urllib.parse.urlsplit(url)
+    hint = urllib.parse.urlencode([("login_hint", username)], quote_via=urllib.parse.quote)
+    query = parts.query + "&" + hint if parts.query else hint
+    return urllib.parse.urlunsplit(parts._replace(query=query))
+
+
 def run(authorize_url):
     stage = "authorize"
+    user = os.environ.get("TEST_BROWSER_USER")
+    if user:
+        authorize_url = with_login_hint(authorize_url, user)
     try:
         status, location, body = fetch(authorize_url)
         log("authorize", url=authorize_url, status=status, location=location, body=body)

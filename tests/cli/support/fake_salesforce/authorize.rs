@@ -2,7 +2,8 @@
 //! PKCE, then redirects back with a code, or with an error. Bad clients and
 //! callbacks get an error page instead of a redirect, as on Salesforce.
 //!
-//! The user "logged in" is the fake's current user; the `deny_consent` and
+//! The user "logged in" is the fake's current user, or the registered user a
+//! `login_hint` names; the `deny_consent` and
 //! `authorize_error` knobs stand in for their clicks and for admin policies.
 
 use std::net::Ipv4Addr;
@@ -61,7 +62,12 @@ pub(super) fn authorize(shared: &Shared, knobs: &Knobs, rq: &Incoming) -> Reply 
         None => APP_SCOPES.iter().map(|s| s.to_string()).collect(),
     };
     let mut st = lock(&shared.state);
-    let user = st.current_user();
+    // `login_hint` (which Salesforce uses to fill in the username) picks a
+    // registered user, so parallel logins can be different people.
+    let hinted = rq
+        .query("login_hint")
+        .and_then(|name| st.users.iter().find(|u| u.username == name).cloned());
+    let user = hinted.unwrap_or_else(|| st.current_user());
     let code = st.mint(secrets::authorization_code());
     st.codes.insert(
         code.clone(),

@@ -18,6 +18,7 @@
 
 mod authorize;
 mod device;
+pub mod hostile;
 mod http;
 mod identity;
 mod knobs;

@@ -1,0 +1,348 @@
+//! Secrets never leak. Every command runs through its success and error
+//! paths with `-v` (and `RUST_LOG`/`RUST_BACKTRACE` on, in case anything
+//! logs) against the fake, whose codes and tokens all carry a canary, with
+//! one app that has a client secret. No refresh token, access token,
+//! authorization code, device code or client secret may appear in stdout
+//! (except `token`'s own output and what `exec`'s child prints from its
+//! environment), stderr, any file in the config dir but the secret store,
+//! the browser's argv or the argv of `exec`'s child. And `Debug` of every
+//! type holding a secret is redacted (or absent).
+
+use crate::support::fake_salesforce::{FAKE_CLIENT_ID, FakeClient, FakeUser, SECRET_CANARY};
+use crate::support::{Run, Sandbox, link_args, run_command};
+use std::path::Path;
+
+const SECRET_CLIENT_ID: &str = "3MVG9leakTestClientWithASecret";
+const CLIENT_SECRET: &str = "CLIENTSECRET-SFCANARY-7b1e0c";
+
+/// Runs commands and keeps what they printed that must be clean.
+struct Scan<'a> {
+    sandbox: &'a Sandbox,
+    /// (label, text) pairs to search for secrets.
+    seen: Vec<(String, String)>,
+    runs: usize,
+}
+
+impl<'a> Scan<'a> {
+    fn new(sandbox: &'a Sandbox) -> Scan<'a> {
+        Scan {
+            sandbox,
+            seen: Vec::new(),
+            runs: 0,
+        }
+    }
+
+    /// Runs `args -v`, expects one of `codes`; stdout is scanned unless the
+    /// command's job is to print a token.
+    #[track_caller]
+    fn run(&mut self, args: &[&str], codes: &[i32]) -> Run {
+        self.run_with(args, codes, &[])
+    }
+
+    #[track_caller]
+    fn run_with(&mut self, args: &[&str], codes: &[i32], env: &[(&str, &str)]) -> Run {
+        let mut args = args.to_vec();
+        args.push("-v");
+        let mut cmd = self.sandbox.command(&args);
+        cmd.env("RUST_LOG", "trace").env("RUST_BACKTRACE", "1");
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
+        let run = run_command(cmd, None);
+        assert!(codes.contains(&run.code), "{args:?}: {run:#?}");
+        let label = args.join(" ");
+        let prints_a_token = args[0] == "token" || args[0] == "exec";
+        if !prints_a_token {
+            self.seen
+                .push((format!("stdout of {label}"), run.stdout.clone()));
+        }
+        self.seen
+            .push((format!("stderr of {label}"), run.stderr.clone()));
+        self.runs += 1;
+        run
+    }
+
+    fn link(&mut self, extra: &[&str], codes: &[i32]) -> Run {
+        let url = self.sandbox.fake.url();
+        self.run(&link_args(&url, extra), codes)
+    }
+
+    /// Every file sfconnect wrote in the config dir, but the secret store.
+    fn files(&mut self, dir: &Path) {
+        for entry in std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()) {
+            let path = entry.path();
+            if path.is_dir() {
+                self.files(&path);
+            } else if path.file_name().is_some_and(|n| n != "secrets.json") {
+                let bytes = std::fs::read(&path).unwrap();
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                self.seen.push((path.display().to_string(), text));
+            }
+        }
+    }
+
+    /// Asserts that none of `secrets` is in anything seen.
+    fn assert_clean(&self, secrets: &[String]) {
+        for secret in secrets {
+            for (label, text) in &self.seen {
+                assert!(
+                    !text.contains(secret.as_str()),
+                    "a secret leaked in {label}:\n{text}"
+                );
+            }
+        }
+    }
+}
+
+/// `link` with the app that has a client secret.
+fn secret_client_link<'a>(url: &'a str, alias: &'a str) -> Vec<&'a str> {
+    let mut args = link_args(url, &["--alias", alias]);
+    let at = args.iter().position(|a| *a == FAKE_CLIENT_ID).unwrap();
+    args[at] = SECRET_CLIENT_ID;
+    args
+}
+
+#[test]
+fn no_command_leaks_a_secret_on_any_path() {
+    let mut sandbox = Sandbox::new();
+    sandbox.fake.knobs().clients.push(FakeClient {
+        client_id: SECRET_CLIENT_ID.into(),
+        secret: Some(CLIENT_SECRET.into()),
+        redirect_uris: vec![],
+        any_loopback_port: true,
+    });
+    sandbox.fake.add_user(FakeUser {
+        username: "bob@example.com".into(),
+        user_id: "005000000000002AAA".into(),
+        org_id: "00D000000000001EAA".into(),
+        display_name: "Bob Builder".into(),
+        email: "bob@example.com".into(),
+    });
+    let out = tempfile::tempdir().unwrap();
+    sandbox.set_env("TEST_OUT", out.path().to_str().unwrap());
+    let mut scan = Scan::new(&sandbox);
+    let with_secret = [("SFCONNECT_CLIENT_SECRET", CLIENT_SECRET)];
+
+    // link: browser, JSON, the same user again (replaces and revokes), an
+    // app with a client secret, the device flow; then its failures.
+    scan.link(&["--alias", "prod"], &[0]);
+    scan.link(&["--alias", "prod", "--json"], &[0]);
+    let url = sandbox.fake.url();
+    scan.run_with(&secret_client_link(&url, "sec"), &[0], &with_secret);
+    sandbox.fake.set_current_user("bob@example.com");
+    scan.run(
+        &[
+            "link",
+            "--device",
+            "--login-url",
+            &url,
+            "--client-id",
+            FAKE_CLIENT_ID,
+            "--alias",
+            "bob",
+            "--timeout",
+            "20",
+        ],
+        &[0],
+    );
+    sandbox.fake.set_current_user("ada@example.com");
+    sandbox.fake.knobs().deny_consent = true;
+    scan.link(&["--alias", "denied", "--timeout", "5"], &[7]);
+    sandbox.fake.knobs().deny_consent = false;
+    sandbox.fake.knobs().token_error = Some((400, "invalid_grant".into(), "bad code".into()));
+    scan.link(&["--alias", "refused", "--timeout", "5"], &[4, 5, 7]);
+    sandbox.fake.knobs().token_error = None;
+    sandbox.fake.knobs().userinfo_broken = true;
+    sandbox.fake.knobs().fail_paths = vec![("/id/".into(), 500)];
+    scan.link(&["--alias", "nobody", "--timeout", "5"], &[1, 5]);
+    sandbox.fake.knobs().userinfo_broken = false;
+    sandbox.fake.knobs().fail_paths = vec![];
+    scan.run_with(
+        &secret_client_link(&url, "wrong"),
+        &[2],
+        &[("SFCONNECT_CLIENT_SECRET", "not-the-secret-SFCANARY")],
+    );
+    scan.link(&["--alias", "-bad"], &[2]);
+
+    // token in every format, cached and fresh, and its failures.
+    for format in ["bare", "header", "json", "env"] {
+        scan.run(&["token", "prod", "--format", format], &[0]);
+    }
+    scan.run(&["token", "prod", "--json", "--fresh"], &[0]);
+    scan.run_with(&["token", "sec", "--fresh"], &[0], &with_secret);
+    scan.run(&["token", "nope"], &[3]);
+    scan.run(&["token"], &[2]);
+    sandbox.fake.knobs().fail_status = Some(503);
+    scan.run(&["token", "prod", "--fresh"], &[5]);
+    sandbox.fake.knobs().fail_status = None;
+
+    // exec: the child's argv must be clean; its environment has the token.
+    let argv_file = out.path().join("argv");
+    let env_file = out.path().join("env");
+    let script = r#"tr '\0' ' ' < /proc/$$/cmdline > "$TEST_OUT/argv"; printf %s "$SF_ACCESS_TOKEN" > "$TEST_OUT/env""#;
+    scan.run(&["exec", "prod", "--", "sh", "-c", script], &[0]);
+    let argv = std::fs::read_to_string(&argv_file).unwrap();
+    assert!(argv.contains("sh -c"), "{argv}");
+    scan.seen.push(("argv of exec's child".into(), argv));
+    let child_env = std::fs::read_to_string(&env_file).unwrap();
+    assert!(
+        child_env.contains(SECRET_CANARY),
+        "the child got its token: {child_env}"
+    );
+    scan.run(&["exec", "nope", "--", "true"], &[3]);
+    scan.run(&["exec", "prod", "--", "/nonexistent/command"], &[127]);
+
+    // api: success, a body, a 404, a 5xx.
+    scan.run(
+        &["api", "prod", "/services/data/v62.0/sobjects?q=SELECT+Id"],
+        &[0],
+    );
+    scan.run(
+        &[
+            "api",
+            "prod",
+            "/services/data/v62.0/sobjects/Account",
+            "-d",
+            "{\"Name\":\"Acme\"}",
+        ],
+        &[0],
+    );
+    scan.run(&["api", "prod", "/services/data/v62.0/notfound"], &[8]);
+    scan.run(
+        &["api", "prod", "https://elsewhere.example/services/data"],
+        &[2],
+    );
+    sandbox.fake.knobs().fail_status = Some(500);
+    scan.run(&["api", "prod", "/services/data/v62.0/limits"], &[5]);
+    sandbox.fake.knobs().fail_status = None;
+
+    // tokens list, check, approvals; and their failures.
+    scan.run(&["tokens", "list"], &[0]);
+    scan.run(&["tokens", "list", "--json"], &[0]);
+    scan.run_with(&["tokens", "check", "--json"], &[0, 4, 5], &with_secret);
+    scan.run(&["tokens", "check", "prod"], &[0]);
+    scan.run(&["tokens", "approvals", "prod"], &[0]);
+    scan.run(&["tokens", "approvals", "prod", "--json"], &[0]);
+    sandbox.fake.knobs().forbid_oauth_token_query = true;
+    scan.run(&["tokens", "approvals", "prod"], &[0]);
+    sandbox.fake.knobs().forbid_oauth_token_query = false;
+    sandbox.fake.knobs().refresh_error = Some((
+        400,
+        "invalid_grant".into(),
+        "expired access/refresh token".into(),
+    ));
+    scan.run(&["tokens", "check", "prod"], &[4]);
+    scan.run(&["token", "prod", "--fresh"], &[4]);
+    scan.run(&["tokens", "list", "--check"], &[4]);
+    sandbox.fake.knobs().refresh_error = None;
+
+    // config, migrate, doctor, completions, man.
+    scan.run(&["config", "set", "client-id", "3MVG9fromConfig"], &[0]);
+    scan.run(&["config", "get", "client-id"], &[0]);
+    scan.run(&["config", "list"], &[0]);
+    scan.run(&["config", "set", "timeout", "0"], &[2]);
+    scan.run(&["config", "unset", "client-id"], &[0]);
+    scan.run(&["migrate", "prod", "--to", "keyutils"], &[0, 6]);
+    scan.run(&["migrate", "prod", "--to", "file"], &[0, 2, 6]);
+    scan.run(&["migrate", "nope", "--to", "file"], &[3]);
+    scan.run(&["doctor"], &[0, 6, 7]);
+    scan.run(&["doctor", "--json"], &[0, 6, 7]);
+    scan.run(&["doctor", "--clean"], &[0, 6, 7]);
+    scan.run(&["completions", "bash"], &[0]);
+    scan.run(&["man"], &[0]);
+
+    // revoke: a failure, local only, one, all.
+    sandbox.fake.knobs().fail_paths = vec![("/services/oauth2/revoke".into(), 503)];
+    scan.run(&["revoke", "prod"], &[5]);
+    sandbox.fake.knobs().fail_paths = vec![];
+    scan.run(&["revoke", "nope"], &[3]);
+    scan.run(&["revoke", "bob", "--local-only"], &[0]);
+    scan.run_with(&["revoke", "sec"], &[0], &with_secret);
+    scan.link(&["--alias", "again"], &[0]);
+    scan.run(&["revoke", "--all", "--json"], &[0]);
+
+    // The files sfconnect wrote, and the browser's argv.
+    let config_dir = sandbox.config_dir();
+    scan.files(&config_dir);
+    let log = std::fs::read_to_string(sandbox.browser_log()).unwrap();
+    let mut launches = 0;
+    for line in log.lines() {
+        let event: serde_json::Value = serde_json::from_str(line).unwrap();
+        if event["event"] == "launched" {
+            launches += 1;
+            scan.seen
+                .push(("browser argv".into(), event["argv"].to_string()));
+        }
+    }
+    assert!(launches >= 5, "{log}");
+
+    let mut secrets = sandbox.fake.issued_secrets();
+    assert!(
+        secrets.iter().any(|s| s.starts_with("M0dv")),
+        "the device flow ran"
+    );
+    assert!(secrets.len() > 20, "{} secrets issued", secrets.len());
+    secrets.push(CLIENT_SECRET.to_string());
+    assert!(scan.runs > 50, "{} runs", scan.runs);
+    scan.assert_clean(&secrets);
+    // The canary itself: anything carrying it is a secret of the fake.
+    let canary = [SECRET_CANARY.to_string()];
+    scan.assert_clean(&canary);
+}
+
+/// True when `T: Debug` (autoref specialisation on an inherent const).
+struct IsDebug<T: ?Sized>(std::marker::PhantomData<T>);
+trait NotDebug {
+    const DEBUG: bool = false;
+}
+impl<T: ?Sized> NotDebug for IsDebug<T> {}
+impl<T: ?Sized + std::fmt::Debug> IsDebug<T> {
+    const DEBUG: bool = true;
+}
+
+#[test]
+fn every_type_holding_a_secret_has_a_redacted_debug_or_none() {
+    use sfconnect::callback::Verdict;
+    use sfconnect::salesforce::oauth::Tokens;
+    use sfconnect::secret::Secret;
+    use sfconnect::secrets::StoredTokens;
+
+    let canary = "5Aep861SFCANARYdebug";
+    let secret = || Secret::new(canary);
+    let shown = [
+        format!("{:?}", secret()),
+        format!(
+            "{:?}",
+            StoredTokens {
+                refresh_token: secret(),
+                access_token: Some(secret()),
+                access_issued_at_ms: Some(1),
+            }
+        ),
+        format!(
+            "{:#?}",
+            Tokens {
+                access_token: secret(),
+                refresh_token: Some(secret()),
+                instance_url: "https://acme.my.salesforce.com".into(),
+                identity_url: "https://login.salesforce.com/id/00D/005".into(),
+                issued_at_ms: 1,
+                scopes: vec!["api".into()],
+            }
+        ),
+        format!("{:?}", Verdict::Code(secret())),
+    ];
+    for text in &shown {
+        assert!(!text.contains(canary), "{text}");
+        assert!(text.contains("redacted"), "{text}");
+    }
+    // Types that hold a secret without a redacting Debug must have none.
+    const { assert!(!IsDebug::<sfconnect::salesforce::oauth::PendingLogin>::DEBUG) };
+    const { assert!(!IsDebug::<sfconnect::salesforce::oauth::AppConfig>::DEBUG) };
+    const { assert!(!IsDebug::<sfconnect::salesforce::device::DeviceLogin>::DEBUG) };
+    const { assert!(!IsDebug::<sfconnect::access::Access>::DEBUG) };
+    const { assert!(!IsDebug::<sfconnect::listener::Event>::DEBUG) };
+    const { assert!(!IsDebug::<sfconnect::listener::Callback>::DEBUG) };
+    // The check itself can tell.
+    const { assert!(IsDebug::<Secret>::DEBUG) };
+}
