@@ -384,7 +384,7 @@ pub struct LinkArgs {
 
     /// Give up when no login completes within this many seconds
     /// [default: the `timeout` setting, else 300]
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=crate::config::MAX_TIMEOUT_SECS))]
     pub timeout: Option<u64>,
 
     /// Print the new connection as JSON

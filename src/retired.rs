@@ -2,10 +2,12 @@
 //!
 //! Re-linking the same user, org and app replaces the connection and revokes
 //! the old refresh token, so it does not keep holding one of the user's five
-//! approvals. When Salesforce cannot be reached at that moment, the new
-//! connection stands and the old secret is kept, listed in the index under
-//! `retired`; later network commands retry the revocation. Nothing is
-//! forgotten while it could still be valid at Salesforce.
+//! approvals. The replaced connection moves from `connections` to `retired`
+//! in the index in the same write that adds the new one, and leaves
+//! `retired` only once Salesforce has revoked its token (or said it was
+//! dead). When Salesforce cannot be reached, or the process dies, it stays
+//! there and later network commands retry. Nothing is forgotten while it
+//! could still be valid at Salesforce.
 
 use crate::app::Context;
 use crate::connection::{Connection, Retired};
@@ -16,39 +18,45 @@ use crate::salesforce::revoke::revoke;
 use crate::secrets::load_tokens;
 use chrono::{SubsecRound, Utc};
 
-/// Revokes a replaced connection's token and deletes its secret; on failure
-/// queues it for a later retry and returns the error.
-pub fn retire(ctx: &Context, http: &Http, old: &Connection) -> Result<()> {
-    let retired = Retired {
+/// The record of a replaced connection, written in the same index update
+/// that removes it: from then until its token is revoked, the index knows
+/// where it is, whatever happens to this process.
+pub fn record(old: &Connection) -> Retired {
+    Retired {
         alias: old.alias.clone(),
         id: old.id.clone(),
         store: old.store.clone(),
         login_url: old.login_url.clone(),
         retired_at: Utc::now().trunc_subsecs(0),
-    };
-    revoke_and_forget(ctx, http, &retired).inspect_err(|_| {
-        let _ = ctx.registry.update(|index| {
-            index.retired.push(retired.clone());
-            Ok(())
-        });
+    }
+}
+
+/// Revokes one queued token at Salesforce, deletes its secret and takes it
+/// off the queue. An error leaves it queued for the next retry.
+pub fn settle(ctx: &Context, http: &Http, retired: &Retired) -> Result<()> {
+    revoke_and_forget(ctx, http, retired)?;
+    ctx.registry.update(|index| {
+        index.retired.retain(|r| r.id != retired.id);
+        Ok(())
     })
 }
 
-/// Retries every queued revocation; reports what it managed.
-pub fn retry(ctx: &Context, http: &Http) {
+/// Retries every queued revocation but those in `except` (just tried);
+/// reports what it managed.
+pub fn retry(ctx: &Context, http: &Http, except: &[&str]) {
     let Ok(index) = ctx.registry.load() else {
         return;
     };
-    for retired in &index.retired {
-        if revoke_and_forget(ctx, http, retired).is_ok() {
+    for retired in index
+        .retired
+        .iter()
+        .filter(|r| !except.contains(&r.id.as_str()))
+    {
+        if settle(ctx, http, retired).is_ok() {
             output::note(&format!(
                 "revoked the old refresh token of the replaced connection {} at Salesforce",
                 retired.alias
             ));
-            let _ = ctx.registry.update(|index| {
-                index.retired.retain(|r| r.id != retired.id);
-                Ok(())
-            });
         }
     }
 }

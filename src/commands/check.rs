@@ -79,7 +79,7 @@ pub fn check(
         .collect();
     record(ctx, &results);
     if let Ok(http) = http::Http::new() {
-        crate::retired::retry(ctx, &http);
+        crate::retired::retry(ctx, &http, &[]);
     }
     Ok(results.into_iter().map(|(c, h)| (c.alias, h)).collect())
 }

@@ -551,3 +551,13 @@ fn identity_falls_back_to_the_id_url_and_a_failed_lookup_wastes_no_approval() {
     );
     assert!(!sandbox.config_dir().join("index.json").exists());
 }
+
+#[test]
+fn an_absurd_timeout_is_a_usage_error_not_a_crash() {
+    let sandbox = Sandbox::new();
+    for timeout in ["18446744073709551615", "86401", "0"] {
+        let run = sandbox.link(&["--timeout", timeout]).expect(2);
+        assert!(run.stderr.contains("--timeout"), "{}", run.stderr);
+    }
+    assert_eq!(sandbox.fake.requests().len(), 0);
+}

@@ -92,6 +92,7 @@ pub fn store_login(
             index
                 .connections
                 .retain(|c| !replaced.iter().any(|r| r.id == c.id));
+            index.retired.extend(replaced.iter().map(retired::record));
             index.connections.push(connection.clone());
             Ok((connection, replaced))
         });
@@ -105,10 +106,11 @@ pub fn store_login(
     })();
     match stored {
         Ok((connection, replaced)) => {
-            for old in replaced {
-                retire(ctx, http, &old, &connection);
+            for old in &replaced {
+                retire(ctx, http, old, &connection);
             }
-            retired::retry(ctx, http);
+            let just_tried: Vec<&str> = replaced.iter().map(|c| c.id.as_str()).collect();
+            retired::retry(ctx, http, &just_tried);
             Ok(Access {
                 connection,
                 token: tokens.access_token,
@@ -155,7 +157,7 @@ fn replaceable(index: &Index, new: &Connection, force: bool) -> Result<Vec<Conne
 /// Revokes a replaced connection's token (or queues it for a retry) and
 /// says so. Never fatal: the new connection already stands.
 fn retire(ctx: &Context, http: &Http, old: &Connection, new: &Connection) {
-    match retired::retire(ctx, http, old) {
+    match retired::settle(ctx, http, &retired::record(old)) {
         Ok(()) => output::note(&format!(
             "replaced {} ({} at {}); its old refresh token was revoked at Salesforce",
             old.alias, old.username, old.instance_url
