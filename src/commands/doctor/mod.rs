@@ -5,29 +5,27 @@
 //! for a moment. The exit code is that of the first thing that would stop
 //! `sfconnect link` with the defaults (0 when nothing would).
 
+mod orphans;
+
 use crate::app::Context;
 use crate::cli::DoctorArgs;
 use crate::config::{self, Config};
-use crate::connection::Index;
 use crate::environment;
 use crate::error::{Error, Exit, Result};
-use crate::files;
 use crate::output;
 use crate::port_holder;
 use crate::salesforce::oauth::PLATFORM_CLI;
-use crate::secrets::{self, SecretStore, StoreKind};
+use crate::secrets::{self, StoreKind};
 use serde_json::{Value, json};
-use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, TcpListener};
-use std::time::Duration;
 
 /// One line of the report.
-struct Finding {
-    topic: &'static str,
-    ok: bool,
-    detail: String,
+pub(super) struct Finding {
+    pub(super) topic: &'static str,
+    pub(super) ok: bool,
+    pub(super) detail: String,
     /// Set when this would stop `link` with the defaults.
-    blocks: Option<Exit>,
+    pub(super) blocks: Option<Exit>,
 }
 
 pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
@@ -110,13 +108,13 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
     let mut orphan_facts = Vec::new();
     if let Ok(index) = &index {
         for kind in reachable {
-            let (finding, fact) = orphans(ctx, index, kind, args.clean);
+            let (finding, fact) = orphans::orphans(ctx, index, kind, args.clean);
             findings.push(finding);
             orphan_facts.extend(fact);
         }
     }
     facts.insert("orphans".into(), Value::Array(orphan_facts));
-    let (finding, stale) = leftover_temp_files(ctx, args.clean);
+    let (finding, stale) = orphans::leftover_temp_files(ctx, args.clean);
     findings.extend(finding);
     facts.insert("leftover_temp_files".into(), json!(stale));
 
@@ -252,249 +250,6 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
     }
 }
 
-/// The ids in `kind`'s store that the index refers to (as a connection's
-/// secret or a retired one awaiting revocation).
-fn referenced(index: &Index, kind: StoreKind) -> BTreeSet<&str> {
-    let connections = index
-        .connections
-        .iter()
-        .map(|c| (c.store.as_str(), c.id.as_str()));
-    let retired = index
-        .retired
-        .iter()
-        .map(|r| (r.store.as_str(), r.id.as_str()));
-    connections
-        .chain(retired)
-        .filter(|(store, _)| *store == kind.name())
-        .map(|(_, id)| id)
-        .collect()
-}
-
-/// Ids in the store that `index` does not refer to; `None` when the store
-/// cannot list its entries.
-fn orphan_ids(
-    index: &Index,
-    kind: StoreKind,
-    store: &dyn SecretStore,
-) -> Result<Option<Vec<String>>> {
-    let keep = referenced(index, kind);
-    Ok(store.ids()?.map(|ids| {
-        ids.into_iter()
-            .filter(|id| !keep.contains(id.as_str()))
-            .collect()
-    }))
-}
-
-/// One store's orphans, found and (with `--clean`, for the file store)
-/// deleted. Only the file store is this config dir's own: the keychain and
-/// the kernel keyring are shared with every other config dir, whose entries
-/// would look orphaned here, so they are reported and never deleted.
-fn orphans(ctx: &Context, index: &Index, kind: StoreKind, clean: bool) -> (Finding, Option<Value>) {
-    let store = secrets::open(kind, &ctx.config_dir);
-    let found = match orphan_ids(index, kind, store.as_ref()) {
-        Ok(Some(ids)) => ids,
-        Ok(None) => {
-            let detail = format!(
-                "{}: this store cannot list its entries, so orphaned secrets are not checked",
-                kind.name()
-            );
-            return (
-                Finding {
-                    topic: "orphans",
-                    ok: true,
-                    detail,
-                    blocks: None,
-                },
-                None,
-            );
-        }
-        Err(e) => {
-            let detail = format!("{}: cannot list the entries: {}", kind.name(), e.message);
-            return (
-                Finding {
-                    topic: "orphans",
-                    ok: false,
-                    detail,
-                    blocks: None,
-                },
-                None,
-            );
-        }
-    };
-    let own = kind == StoreKind::File;
-    let mut removed = Vec::new();
-    let mut failure = None;
-    if clean && own && !found.is_empty() {
-        match remove_orphans(ctx, kind, store.as_ref(), &found) {
-            Ok(ids) => removed = ids,
-            Err(e) => failure = Some(e.message),
-        }
-    }
-    let left: Vec<&String> = found.iter().filter(|id| !removed.contains(id)).collect();
-    let list = |ids: &[&String]| {
-        ids.iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut parts = Vec::new();
-    if !removed.is_empty() {
-        let ids: Vec<&String> = removed.iter().collect();
-        parts.push(format!(
-            "removed {}: {} (deleted here only; a refresh token among them stays valid at Salesforce until it expires or is revoked in Setup)",
-            count(removed.len(), "orphaned secret", "orphaned secrets"),
-            list(&ids)
-        ));
-    }
-    if !left.is_empty() {
-        parts.push(if own {
-            format!(
-                "{} that no connection refers to: {}{}",
-                count(left.len(), "secret", "secrets"),
-                list(&left),
-                if clean { "" } else { "; `sfconnect doctor --clean` deletes them" }
-            )
-        } else {
-            format!(
-                "{} under service {} that this index does not refer to: {} (they may belong to another config dir, so --clean leaves them{})",
-                count(left.len(), "entry", "entries"),
-                secrets::SERVICE,
-                list(&left),
-                if cfg!(target_os = "linux") && kind == StoreKind::Keychain {
-                    "; remove one with `secret-tool clear service sfconnect username ID`"
-                } else {
-                    ""
-                }
-            )
-        });
-    }
-    if let Some(why) = &failure {
-        parts.push(format!("cleaning failed: {why}"));
-    }
-    if parts.is_empty() {
-        parts.push("no orphaned secrets".to_string());
-    }
-    let fact = json!({
-        "store": kind.name(),
-        "ids": left,
-        "removed": removed,
-    });
-    let finding = Finding {
-        topic: "orphans",
-        ok: left.is_empty() && failure.is_none(),
-        detail: format!("{}: {}", kind.name(), parts.join("; ")),
-        blocks: None,
-    };
-    (finding, Some(fact))
-}
-
-/// Deletes the orphans that are still orphans after a pause, under the
-/// index lock: a `link` that stored its secret a moment ago records its
-/// entry in that time (it writes the secret first, then the index), and
-/// cannot record it while we delete.
-fn remove_orphans(
-    ctx: &Context,
-    kind: StoreKind,
-    store: &dyn SecretStore,
-    found: &[String],
-) -> Result<Vec<String>> {
-    std::thread::sleep(Duration::from_millis(500));
-    let _lock = files::lock(&ctx.config_dir, "index.json")?;
-    let index = ctx.registry.load()?;
-    let still = orphan_ids(&index, kind, store)?.unwrap_or_default();
-    let mut removed = Vec::new();
-    for id in found.iter().filter(|id| still.contains(id)) {
-        store.delete(id)?;
-        removed.push(id.clone());
-    }
-    Ok(removed)
-}
-
-/// Temp files (`.NAME.PID.NONCE.tmp`) of writers that died before their
-/// rename: one of `secrets.json` holds secrets. A file whose writer still
-/// runs is left alone; `--clean` deletes the rest.
-fn leftover_temp_files(ctx: &Context, clean: bool) -> (Option<Finding>, Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(&ctx.config_dir) else {
-        return (None, Vec::new());
-    };
-    let mut stale: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|name| temp_file_writer(name).is_some_and(|pid| !process_runs(pid)))
-        .collect();
-    stale.sort();
-    if stale.is_empty() {
-        return (None, stale);
-    }
-    let mut removed = Vec::new();
-    if clean {
-        for name in &stale {
-            if std::fs::remove_file(ctx.config_dir.join(name)).is_ok() {
-                removed.push(name.clone());
-            }
-        }
-    }
-    let left: Vec<String> = stale.into_iter().filter(|n| !removed.contains(n)).collect();
-    let mut parts = Vec::new();
-    if !removed.is_empty() {
-        parts.push(format!("removed {}", removed.join(", ")));
-    }
-    if !left.is_empty() {
-        parts.push(format!(
-            "{} left by a process that died while writing: {}{}",
-            count(left.len(), "temp file", "temp files"),
-            left.join(", "),
-            if clean {
-                ""
-            } else {
-                "; `sfconnect doctor --clean` deletes them"
-            }
-        ));
-    }
-    let finding = Finding {
-        topic: "temp files",
-        ok: left.is_empty(),
-        detail: parts.join("; "),
-        blocks: None,
-    };
-    (Some(finding), left)
-}
-
-/// The writer's pid in a temp file's name (see `files::write_atomic`).
-fn temp_file_writer(name: &str) -> Option<u32> {
-    let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
-    let mut parts = inner.rsplitn(3, '.');
-    let nonce = parts.next()?;
-    let pid = parts.next()?;
-    let target = parts.next()?;
-    let ours = ["index.json", "secrets.json", "config.toml"].contains(&target);
-    (ours && nonce.len() == 16 && nonce.chars().all(|c| c.is_ascii_hexdigit()))
-        .then(|| pid.parse().ok())
-        .flatten()
-}
-
-fn process_runs(pid: u32) -> bool {
-    #[cfg(unix)]
-    {
-        // Signal 0 checks existence; EPERM means it exists as another user's.
-        let Ok(pid) = libc::pid_t::try_from(pid) else {
-            return false;
-        };
-        // SAFETY: kill with signal 0 sends nothing; it only checks the pid.
-        let sent = unsafe { libc::kill(pid, 0) } == 0;
-        sent || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = pid;
-        true
-    }
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 fn store_topic(kind: StoreKind) -> &'static str {
     match kind {
         StoreKind::Keychain => "keychain",
@@ -519,7 +274,9 @@ fn redact_credentials(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::orphans::{orphan_ids, process_runs, temp_file_writer};
     use super::*;
+    use crate::secrets::SecretStore;
 
     #[test]
     fn connections_and_retired_secrets_count_as_referenced_in_their_own_store() {
