@@ -1,0 +1,95 @@
+//! The arguments of `link`: host, app, port, store, how to log in.
+
+use clap::Args;
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Log in and store the connection; the login URL is always printed on stderr.\n\n\
+Where no browser can reach this machine's localhost (an SSH session without a forwarded \
+display, Linux without DISPLAY or WAYLAND_DISPLAY, a container), sfconnect does not open one: \
+it prints the URL, an `ssh -L PORT:localhost:PORT USER@HOST` line for a tunnel, and asks you \
+to paste back the address the browser ended on (http://localhost:PORT/OauthRedirect?code=...), \
+read from a terminal, or from a pipe with --paste. SFCONNECT_BROWSER or $BROWSER always opens \
+that browser. --device uses Salesforce's device flow instead: approve on any device with a code. \
+While waiting, a terminal shows the time left; Ctrl-C cancels (exit 7).\n\n\
+EXAMPLES:\n  \
+sfconnect link                              # production (login.salesforce.com)\n  \
+sfconnect link --sandbox --alias uat        # sandbox (test.salesforce.com)\n  \
+sfconnect link --domain acme                # https://acme.my.salesforce.com\n  \
+sfconnect link --sandbox --domain acme--uat # https://acme--uat.sandbox.my.salesforce.com\n  \
+sfconnect link --login-url acme.lightning.force.com  # becomes https://acme.my.salesforce.com\n  \
+sfconnect link --port 1717,1718,1719        # the first free port (each must be a callback URL)\n  \
+sfconnect link --device --client-id 3MVG9...  # approve on another device\n  \
+sfconnect link --no-browser --paste < callback.txt   # paste-back from a file or pipe\n  \
+sfconnect link --json | jq -r .alias        # in a script: the new alias"
+)]
+pub struct LinkArgs {
+    /// Log in to a sandbox (https://test.salesforce.com, or with --domain a sandbox My Domain)
+    #[arg(long)]
+    pub sandbox: bool,
+
+    /// Log in at this host instead: a My Domain or Experience Cloud URL (a bare host gets https://;
+    /// a Lightning, Visualforce or Setup URL becomes its My Domain login URL)
+    #[arg(long, value_name = "URL", conflicts_with = "sandbox")]
+    pub login_url: Option<String>,
+
+    /// Log in at the My Domain https://NAME.my.salesforce.com (with --sandbox:
+    /// NAME--SBX for https://NAME--SBX.sandbox.my.salesforce.com)
+    #[arg(long, value_name = "NAME", conflicts_with = "login_url")]
+    pub domain: Option<String>,
+
+    /// Consumer key of your External Client App [default: PlatformCLI]
+    #[arg(long, env = "SFCONNECT_CLIENT_ID", value_name = "ID")]
+    pub client_id: Option<String>,
+
+    /// OAuth scopes to request, space-separated
+    #[arg(long, value_name = "SCOPES")]
+    pub scopes: Option<String>,
+
+    /// Port of the callback URL http://localhost:PORT/OauthRedirect, or several to try in
+    /// order (1717,1718); 0: any free port
+    /// [default: the `port` setting, else 1717]
+    #[arg(
+        long,
+        env = "SFCONNECT_PORT",
+        value_name = "PORT[,PORT...]",
+        value_delimiter = ','
+    )]
+    pub port: Vec<u16>,
+
+    /// Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot)
+    /// or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) [default: the
+    /// `store` setting, else keychain]
+    #[arg(long, env = "SFCONNECT_STORE", value_name = "STORE", value_parser = ["keychain", "keyutils", "file"])]
+    pub store: Option<String>,
+
+    /// Name for the connection [default: the Salesforce username]
+    #[arg(long, value_name = "NAME")]
+    pub alias: Option<String>,
+
+    /// Replace a connection that already uses the alias
+    #[arg(long)]
+    pub force: bool,
+
+    /// Only print the login URL; do not open a browser
+    #[arg(long)]
+    pub no_browser: bool,
+
+    /// Read the address the browser ended on from stdin even when it is not a terminal
+    #[arg(long)]
+    pub paste: bool,
+
+    /// Log in with Salesforce's device flow: approve on any device with a code (needs an app
+    /// with "Enable for Device Flow")
+    #[arg(long, conflicts_with_all = ["paste", "no_browser"])]
+    pub device: bool,
+
+    /// Give up when no login completes within this many seconds
+    /// [default: the `timeout` setting, else 300]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=crate::config::MAX_TIMEOUT_SECS))]
+    pub timeout: Option<u64>,
+
+    /// Print the new connection as JSON
+    #[arg(long)]
+    pub json: bool,
+}

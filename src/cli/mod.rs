@@ -1,0 +1,192 @@
+//! The command line: every command, flag and environment variable, with its
+//! help text. Parsing only; behaviour lives in `commands/`.
+//!
+//! Every command's help has a one-line summary (the first paragraph of its
+//! doc comment), a longer description (the rest, shown by `--help`) and an
+//! EXAMPLES section (`after_help`). The alias arguments complete dynamically
+//! from the index (`COMPLETE=bash sfconnect`, see `commands/completions.rs`).
+
+mod admin;
+mod link;
+mod scripts;
+mod tokens;
+
+pub use admin::*;
+pub use link::*;
+pub use scripts::*;
+pub use tokens::*;
+
+use crate::output::ColorChoice;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "sfconnect",
+    version,
+    about = "Link a Salesforce account to the command line",
+    long_about = "Link a Salesforce account to the command line.\n\n\
+sfconnect logs you in to Salesforce in the browser (OAuth 2.0 with PKCE), keeps the \
+refresh token in the OS keychain, and hands fresh access tokens to shell scripts.\n\n\
+Data goes to stdout, every message to stderr. Commands that report data take --json. \
+Colour is used only on a terminal, and never when NO_COLOR is set (unless --color always).",
+    after_help = "EXAMPLES:\n  \
+sfconnect link --sandbox --alias uat\n  \
+sfconnect tokens list\n  \
+curl -H \"Authorization: Bearer $(sfconnect token uat)\" \"$URL\"\n  \
+sfconnect exec uat -- python3 sync.py\n  \
+sfconnect api uat /services/data/v62.0/limits | jq .DailyApiRequests\n\n\
+Exit codes: 0 ok, 1 unexpected, 2 usage, 3 no such connection, 4 re-link needed, \
+5 Salesforce unreachable, 6 secret store unavailable, 7 login not completed, \
+8 API answered non-2xx.",
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    /// Only warnings and errors on stderr, no informational lines
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Global options"
+    )]
+    pub quiet: bool,
+
+    /// Also diagnostic lines on stderr (hosts, paths, timings; never a secret)
+    #[arg(short, long, global = true, help_heading = "Global options")]
+    pub verbose: bool,
+
+    /// When to colour: auto (on a terminal, unless NO_COLOR is set), always, never
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHEN",
+        global = true,
+        default_value_t = ColorChoice::Auto,
+        hide_possible_values = true,
+        help_heading = "Global options"
+    )]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Log in to Salesforce in the browser and store the connection
+    ///
+    /// Opens the Salesforce login page in your browser (OAuth 2.0 authorization code with
+    /// PKCE), waits for Salesforce to send the browser back to a listener on localhost, and
+    /// stores the connection: its refresh token in the OS keychain, everything else (alias,
+    /// username, org, URLs) in the index. The login URL is always printed on stderr too, for
+    /// when no browser opens. Linking the same user, org and app again replaces the old
+    /// connection and revokes its token.
+    Link(LinkArgs),
+    /// Inspect linked connections
+    ///
+    /// `tokens list` reads the local index only; `tokens check` and `tokens approvals` ask
+    /// Salesforce.
+    #[command(subcommand)]
+    Tokens(TokensCommand),
+    /// Revoke connections at Salesforce and forget them
+    ///
+    /// Each connection's refresh token is revoked at Salesforce (which also ends every access
+    /// token issued from it), then its secret and index entry are deleted. When Salesforce
+    /// cannot be reached nothing is changed (exit 5); --local-only forgets without calling
+    /// Salesforce, and the token stays valid there. An unknown alias exits 3 before anything
+    /// is revoked.
+    Revoke(RevokeArgs),
+    /// Print a valid access token (for scripts)
+    ///
+    /// Prints the token and a newline on stdout, nothing else. A cached token younger than
+    /// --max-age is printed without any network call; otherwise the refresh token gets a new
+    /// one, under a lock per connection, so parallel callers refresh once. The connection is
+    /// ALIAS, else $SFCONNECT_ALIAS, else the only linked one.
+    Token(TokenArgs),
+    /// Run a command with a fresh access token in its environment
+    ///
+    /// CMD gets SF_ACCESS_TOKEN, SF_INSTANCE_URL, SF_USERNAME and SF_ORG_ID in its environment
+    /// (never in its arguments, where `ps` would show the token). stdin, stdout and stderr pass
+    /// through; sfconnect exits with CMD's exit code (128+N if signal N ended it, 127 if CMD
+    /// cannot be found, 126 if it cannot be run).
+    Exec(ExecArgs),
+    /// Call the Salesforce REST API of a connection
+    ///
+    /// Sends the request to the connection's instance with its bearer token and prints the
+    /// response body on stdout. The token is only ever sent to the connection's own instance.
+    /// An expired session (401 INVALID_SESSION_ID) is refreshed once and retried. Exit 0 on
+    /// 2xx; otherwise `HTTP <status>` on stderr and exit 8 (5 for 5xx), the body still on
+    /// stdout.
+    Api(ApiArgs),
+    /// Read and change sfconnect's settings (config.toml)
+    ///
+    /// Defaults for `link` kept in config.toml in the config directory. Precedence, for every
+    /// setting: a flag, then its environment variable, then this file, then the built-in
+    /// default. Settings: client-id (SFCONNECT_CLIENT_ID), port (SFCONNECT_PORT), login-url,
+    /// scopes, store (SFCONNECT_STORE), timeout.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Move a connection's secret to another store
+    ///
+    /// Writes the secret to the new store, reads it back to verify it, records the new store
+    /// in the index, and only then deletes it from the old store.
+    #[command(after_help = "EXAMPLES:\n  \
+sfconnect migrate prod --to keychain\n  \
+sfconnect migrate ci-bot --to file\n  \
+sfconnect tokens list --json | jq -r '.connections[].alias' | xargs -n1 sfconnect migrate --to keychain")]
+    Migrate(MigrateArgs),
+    /// Explain why sfconnect does or does not work here
+    ///
+    /// One screen: version, paths, the index, each secret store (a real write-read-delete
+    /// probe), the default client id and callback URL, whether the port is free, what `link`
+    /// will do about the browser, and proxy settings. Exits 0 when `link` would work with the
+    /// defaults, else with the exit code of the first blocker. It also lists orphans: secrets
+    /// that no connection in the index refers to (left by a crash between the two writes of a
+    /// link or revoke); `--clean` deletes those of the file store and says which ids it
+    /// removed. Keychain entries are only reported, since other config dirs share the keychain.
+    #[command(after_help = "EXAMPLES:\n  \
+sfconnect doctor\n  \
+sfconnect doctor --json | jq '.findings[] | select(.ok | not)'\n  \
+sfconnect doctor --clean")]
+    Doctor(DoctorArgs),
+    /// Print a shell completion script
+    ///
+    /// Prints a static completion script for SHELL on stdout: subcommands, flags and their
+    /// values. The same scripts are in the repository's completions/ directory. For aliases
+    /// completed from your linked connections, use the dynamic completion instead, which asks
+    /// sfconnect at each TAB (it reads only the index): `source <(COMPLETE=bash sfconnect)` in
+    /// ~/.bashrc, `source <(COMPLETE=zsh sfconnect)` in ~/.zshrc, `COMPLETE=fish sfconnect |
+    /// source` in fish's config.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff)
+    ///
+    /// Prints sfconnect(1) on stdout, covering every command, for `man` to read.
+    #[command(after_help = "EXAMPLES:\n  \
+sfconnect man | man -l -\n  \
+sfconnect man > ~/.local/share/man/man1/sfconnect.1")]
+    Man,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sandbox_and_login_url_conflict() {
+        let err = Cli::try_parse_from([
+            "sfconnect",
+            "link",
+            "--sandbox",
+            "--login-url",
+            "https://x.my.salesforce.com",
+        ])
+        .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+    }
+}
