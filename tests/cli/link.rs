@@ -304,33 +304,6 @@ fn bad_login_urls_exit_2() {
 }
 
 #[test]
-fn busy_port_is_named() {
-    let sandbox = Sandbox::new();
-    let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = holder.local_addr().unwrap().port().to_string();
-    let url = sandbox.fake.url();
-    let run = sandbox
-        .run(&[
-            "link",
-            "--login-url",
-            &url,
-            "--client-id",
-            FAKE_CLIENT_ID,
-            "--port",
-            &port,
-        ])
-        .expect(7);
-    assert!(
-        run.stderr.contains(&format!("port {port}")),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("already in use"));
-    assert!(run.stderr.contains("callback URL"));
-    assert_eq!(sandbox.fake.requests().len(), 0);
-}
-
-#[test]
 fn token_endpoint_errors_are_explained() {
     // The app requires a secret and none is given.
     let sandbox = Sandbox::new();
