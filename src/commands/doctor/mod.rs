@@ -93,7 +93,7 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
             reachable.push(kind);
         }
         findings.push(Finding {
-            topic: store_topic(kind),
+            topic: kind.name(),
             ok: probe.is_ok(),
             detail,
             blocks: match (&probe, is_default) {
@@ -247,14 +247,6 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
             exit,
             "sfconnect link would fail here; see the report above",
         )),
-    }
-}
-
-fn store_topic(kind: StoreKind) -> &'static str {
-    match kind {
-        StoreKind::Keychain => "keychain",
-        StoreKind::Keyutils => "keyutils",
-        StoreKind::File => "file",
     }
 }
 
