@@ -11,15 +11,15 @@
 //! stored before the new access token is used or printed.
 
 use crate::app::Context;
-use crate::connection::{Connection, Health};
 use crate::error::{Error, Exit, Result};
-use crate::files;
+use crate::index::connection::{Connection, Health};
+use crate::index::files;
 use crate::output;
 use crate::salesforce::errors::is_app_blocked;
 use crate::salesforce::hosts::{PRODUCTION, SANDBOX, parse_server_url};
 use crate::salesforce::http::Http;
 use crate::salesforce::oauth::{AppConfig, PLATFORM_CLI};
-use crate::secret::Secret;
+use crate::secrets::secret::Secret;
 use crate::secrets::{SecretStore, StoredTokens, load_tokens, save_tokens};
 use chrono::{DateTime, SubsecRound, Utc};
 use std::time::{Duration, Instant};

@@ -1,9 +1,9 @@
 //! The environment every command runs in: where the config dir is, the
 //! index, and the secret store of each connection. Built once in `main`.
 
-use crate::connection::Connection;
 use crate::error::{Error, Result};
-use crate::registry::Registry;
+use crate::index::connection::Connection;
+use crate::index::registry::Registry;
 use crate::secrets::{self, SecretStore, StoreKind};
 use std::path::PathBuf;
 

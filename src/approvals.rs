@@ -10,8 +10,8 @@
 //! never a failure of the command that asked.
 
 use crate::access::Access;
-use crate::connection::Connection;
 use crate::error::{Error, Result};
+use crate::index::connection::Connection;
 use crate::salesforce::errors::clean;
 use crate::salesforce::http::Http;
 use crate::salesforce::oauth::host_of;

@@ -7,7 +7,7 @@
 //! config set` and when a hand-edited file is read.
 
 use crate::error::{Error, Result};
-use crate::files;
+use crate::index::files;
 use crate::salesforce::hosts::parse_login_url;
 use crate::secrets::StoreKind;
 use std::collections::BTreeMap;

@@ -7,26 +7,16 @@
 pub mod access;
 pub mod app;
 pub mod approvals;
-pub mod browser;
-pub mod callback;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod connection;
-pub mod countdown;
-pub mod environment;
 pub mod error;
-pub mod files;
-pub mod listener;
+pub mod index;
+pub mod login;
 pub mod output;
-pub mod paste;
-pub mod port_holder;
-pub mod registry;
 pub mod retired;
 pub mod salesforce;
-pub mod secret;
 pub mod secrets;
-pub mod timestamp;
 
 use clap::{CommandFactory, Parser};
 

@@ -10,8 +10,8 @@
 //! could still be valid at Salesforce.
 
 use crate::app::Context;
-use crate::connection::{Connection, Retired};
 use crate::error::Result;
+use crate::index::connection::{Connection, Retired};
 use crate::output;
 use crate::salesforce::http::Http;
 use crate::salesforce::revoke::revoke;

@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sfconnect::callback::{REDIRECT_PATH, Verdict, judge, judge_pasted};
-use sfconnect::secret::Secret;
+use sfconnect::login::callback::{REDIRECT_PATH, Verdict, judge, judge_pasted};
+use sfconnect::secrets::secret::Secret;
 
 const STATE: &str = "Zm9vYmFyYmF6cXV4LXN0YXRlLTI1Ni1iaXRzLW9mLWl0";
 const METHODS: [&str; 6] = ["GET", "POST", "PUT", "OPTIONS", "get", "HEAD"];

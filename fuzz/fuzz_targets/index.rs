@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sfconnect::connection::INDEX_VERSION;
-use sfconnect::registry::parse;
+use sfconnect::index::connection::INDEX_VERSION;
+use sfconnect::index::registry::parse;
 use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {

@@ -9,8 +9,8 @@
 use crate::access::{self, Freshness};
 use crate::app::Context;
 use crate::cli::CheckArgs;
-use crate::connection::{Connection, Health};
 use crate::error::{Error, Exit, Result};
+use crate::index::connection::{Connection, Health};
 use crate::output;
 use crate::salesforce::http;
 use chrono::{SecondsFormat, Utc};

@@ -4,8 +4,8 @@
 
 use crate::app::Context;
 use crate::cli::ListArgs;
-use crate::connection::{Connection, host_kind};
 use crate::error::Result;
+use crate::index::connection::{Connection, host_kind};
 use crate::output::{self, Style};
 use chrono::{DateTime, Utc};
 
@@ -25,7 +25,7 @@ pub fn run(ctx: &Context, args: ListArgs) -> Result<()> {
     }
     if args.json {
         output::print_json(&Listing {
-            version: crate::connection::INDEX_VERSION,
+            version: crate::index::connection::INDEX_VERSION,
             connections: &index.connections,
         });
     } else if !index.connections.is_empty() {

@@ -9,8 +9,8 @@
 
 use crate::app::Context;
 use crate::cli::RevokeArgs;
-use crate::connection::Connection;
 use crate::error::{Error, Result};
+use crate::index::connection::Connection;
 use crate::output;
 use crate::salesforce::http::Http;
 use crate::salesforce::revoke::{Revoked, revoke};

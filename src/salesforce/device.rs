@@ -14,9 +14,9 @@
 use super::errors::{Stage, describe, token_endpoint_error};
 use super::http::{Answer, Http};
 use super::oauth::{AppConfig, Tokens, host_of};
-use crate::countdown::Countdown;
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use crate::login::countdown::Countdown;
+use crate::secrets::secret::Secret;
 use serde::Deserialize;
 use serde_json::Value;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};

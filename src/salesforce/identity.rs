@@ -7,7 +7,7 @@ use super::hosts::parse_server_url;
 use super::http::Http;
 use super::oauth::host_of;
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use crate::secrets::secret::Secret;
 use serde::Deserialize;
 
 #[derive(Debug, Clone)]

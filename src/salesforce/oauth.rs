@@ -10,7 +10,7 @@
 use super::errors::{Stage, token_endpoint_error};
 use super::http::Http;
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use crate::secrets::secret::Secret;
 use oauth2::basic::{
     BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
     BasicTokenType,

@@ -9,7 +9,7 @@ use super::errors::describe;
 use super::http::Http;
 use super::oauth::host_of;
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use crate::secrets::secret::Secret;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Revoked {

@@ -9,8 +9,8 @@
 use super::SecretStore;
 use super::sealed::{self, Envelope, Kdf, Key};
 use crate::error::{Error, Result};
-use crate::files;
-use crate::secret::Secret;
+use crate::index::files;
+use crate::secrets::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::BTreeMap;

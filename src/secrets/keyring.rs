@@ -12,7 +12,7 @@
 
 use super::{SERVICE, SecretStore};
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use crate::secrets::secret::Secret;
 use keyring_core::{CredentialStore, Entry, Error as KeyringError};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, mpsc};

@@ -2,7 +2,7 @@
 
 use super::SecretStore;
 use crate::error::Result;
-use crate::secret::Secret;
+use crate::secrets::secret::Secret;
 use std::cell::RefCell;
 use std::collections::HashMap;
 

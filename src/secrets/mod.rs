@@ -13,9 +13,10 @@ mod keyring;
 #[cfg(test)]
 pub mod memory;
 mod sealed;
+pub mod secret;
 
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use crate::secrets::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 

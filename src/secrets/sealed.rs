@@ -9,7 +9,7 @@
 //! wrong passphrase or an altered file is detected, never silently read.
 
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use crate::secrets::secret::Secret;
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;

@@ -302,10 +302,10 @@ impl<T: ?Sized + std::fmt::Debug> IsDebug<T> {
 
 #[test]
 fn every_type_holding_a_secret_has_a_redacted_debug_or_none() {
-    use sfconnect::callback::Verdict;
+    use sfconnect::login::callback::Verdict;
     use sfconnect::salesforce::oauth::Tokens;
-    use sfconnect::secret::Secret;
     use sfconnect::secrets::StoredTokens;
+    use sfconnect::secrets::secret::Secret;
 
     let canary = "5Aep861SFCANARYdebug";
     let secret = || Secret::new(canary);
@@ -341,8 +341,8 @@ fn every_type_holding_a_secret_has_a_redacted_debug_or_none() {
     const { assert!(!IsDebug::<sfconnect::salesforce::oauth::AppConfig>::DEBUG) };
     const { assert!(!IsDebug::<sfconnect::salesforce::device::DeviceLogin>::DEBUG) };
     const { assert!(!IsDebug::<sfconnect::access::Access>::DEBUG) };
-    const { assert!(!IsDebug::<sfconnect::listener::Event>::DEBUG) };
-    const { assert!(!IsDebug::<sfconnect::listener::Callback>::DEBUG) };
+    const { assert!(!IsDebug::<sfconnect::login::listener::Event>::DEBUG) };
+    const { assert!(!IsDebug::<sfconnect::login::listener::Callback>::DEBUG) };
     // The check itself can tell.
     const { assert!(IsDebug::<Secret>::DEBUG) };
 }

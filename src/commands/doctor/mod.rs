@@ -10,10 +10,10 @@ mod orphans;
 use crate::app::Context;
 use crate::cli::DoctorArgs;
 use crate::config::{self, Config};
-use crate::environment;
 use crate::error::{Error, Exit, Result};
+use crate::login::environment;
+use crate::login::port_holder;
 use crate::output;
-use crate::port_holder;
 use crate::salesforce::oauth::PLATFORM_CLI;
 use crate::secrets::{self, StoreKind};
 use serde_json::{Value, json};
@@ -281,10 +281,13 @@ mod tests {
              "last_used_at": null, "store": "keychain", "id": "in-keychain"}],
             "retired": [{"alias": "c", "id": "retired", "store": "file", "login_url": "https://l",
              "retired_at": "2026-01-01T00:00:00Z"}]}"#;
-        let index = crate::registry::parse(std::path::Path::new("index.json"), text).unwrap();
+        let index =
+            crate::index::registry::parse(std::path::Path::new("index.json"), text).unwrap();
         let store = crate::secrets::memory::MemoryStore::default();
         for id in ["in-file", "in-keychain", "retired", "orphan"] {
-            store.set(id, &crate::secret::Secret::new("x")).unwrap();
+            store
+                .set(id, &crate::secrets::secret::Secret::new("x"))
+                .unwrap();
         }
         let orphans = orphan_ids(&index, StoreKind::File, &store)
             .unwrap()

@@ -7,9 +7,9 @@
 
 use super::Finding;
 use crate::app::Context;
-use crate::connection::Index;
 use crate::error::Result;
-use crate::files;
+use crate::index::connection::Index;
+use crate::index::files;
 use crate::secrets::{self, SecretStore, StoreKind};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;

@@ -10,8 +10,8 @@ use crate::access::Access;
 use crate::app::Context;
 use crate::approvals;
 use crate::cli::LinkArgs;
-use crate::connection::{Connection, Index, validate_alias};
 use crate::error::{Error, Result};
+use crate::index::connection::{Connection, Index, validate_alias};
 use crate::output;
 use crate::retired;
 use crate::salesforce::hosts::parse_server_url;
@@ -19,7 +19,7 @@ use crate::salesforce::http::Http;
 use crate::salesforce::identity;
 use crate::salesforce::oauth::{AppConfig, Tokens};
 use crate::salesforce::revoke::revoke;
-use crate::secret::Secret;
+use crate::secrets::secret::Secret;
 use crate::secrets::{self, SecretStore, StoreKind, StoredTokens, save_tokens};
 use chrono::{DateTime, SubsecRound, Utc};
 

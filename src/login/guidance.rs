@@ -5,7 +5,7 @@
 //! user's computer arrive here; paste-back carries the address by hand;
 //! `--device` needs no redirect at all. The tunnel line is ready to copy.
 
-use crate::environment::{BrowserSituation, Headless};
+use crate::login::environment::{BrowserSituation, Headless};
 use crate::output;
 
 /// Whether paste-back is on, and where it reads.

@@ -11,8 +11,8 @@
 //! which never leaves this process, and the `state` ties the address to
 //! this login.
 
-use crate::listener::Event;
-use crate::secret::Secret;
+use crate::login::listener::Event;
+use crate::secrets::secret::Secret;
 use std::io::BufRead;
 use std::sync::mpsc::Sender;
 

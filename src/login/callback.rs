@@ -13,7 +13,7 @@
 //! (paste-back) must name the listener too, and is then judged like a
 //! request.
 
-use crate::secret::Secret;
+use crate::secrets::secret::Secret;
 
 pub const REDIRECT_PATH: &str = "/OauthRedirect";
 

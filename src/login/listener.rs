@@ -15,11 +15,11 @@
 //! valid callback arrives, the deadline passes, or the user presses Ctrl-C.
 //! The sockets close when the `Listener` is dropped.
 
-use crate::callback::{self, REDIRECT_PATH, Verdict};
-use crate::countdown::Countdown;
 use crate::error::{Error, Result};
-use crate::port_holder;
-use crate::secret::Secret;
+use crate::login::callback::{self, REDIRECT_PATH, Verdict};
+use crate::login::countdown::Countdown;
+use crate::login::port_holder;
+use crate::secrets::secret::Secret;
 use std::io::ErrorKind;
 use std::net::{Ipv4Addr, Ipv6Addr, TcpListener};
 use std::sync::Arc;

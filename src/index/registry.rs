@@ -7,9 +7,9 @@
 //! entry. A file that cannot be parsed is reported with its path (exit 1) and
 //! is never overwritten: it may hold connections we would otherwise forget.
 
-use crate::connection::{INDEX_VERSION, Index};
 use crate::error::{Error, Result};
-use crate::files;
+use crate::index::connection::{INDEX_VERSION, Index};
+use crate::index::files;
 use std::path::{Path, PathBuf};
 
 const INDEX_FILE: &str = "index.json";

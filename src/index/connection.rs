@@ -33,7 +33,7 @@ pub struct Retired {
     pub id: String,
     pub store: String,
     pub login_url: String,
-    #[serde(with = "crate::timestamp")]
+    #[serde(with = "crate::index::timestamp")]
     pub retired_at: DateTime<Utc>,
 }
 
@@ -47,11 +47,11 @@ pub struct Connection {
     pub login_url: String,
     pub client_id: String,
     pub scopes: Vec<String>,
-    #[serde(with = "crate::timestamp")]
+    #[serde(with = "crate::index::timestamp")]
     pub created_at: DateTime<Utc>,
-    #[serde(default, with = "crate::timestamp::option")]
+    #[serde(default, with = "crate::index::timestamp::option")]
     pub last_used_at: Option<DateTime<Utc>>,
-    #[serde(default, with = "crate::timestamp::option")]
+    #[serde(default, with = "crate::index::timestamp::option")]
     pub last_refreshed_at: Option<DateTime<Utc>>,
     /// Where the secret lives (`keychain` or `file`).
     pub store: String,
@@ -73,7 +73,7 @@ pub struct Health {
     /// `ok`, `revoked`, `unreachable`, `blocked` or `error`.
     pub status: String,
     pub detail: String,
-    #[serde(with = "crate::timestamp")]
+    #[serde(with = "crate::index::timestamp")]
     pub checked_at: DateTime<Utc>,
 }
 

@@ -14,29 +14,28 @@
 //! with the ways forward (`guidance`): an SSH tunnel, paste-back, or
 //! `--device`.
 
-mod guidance;
 mod store;
 
 use crate::app::Context;
-use crate::browser;
-use crate::callback::Verdict;
 use crate::cli::LinkArgs;
 use crate::config::{self, Config};
-use crate::connection::validate_alias;
-use crate::countdown::Countdown;
-use crate::environment::{self, BrowserSituation};
 use crate::error::{Error, Result};
-use crate::listener::{Event, Listener};
+use crate::index::connection::validate_alias;
+use crate::login::browser;
+use crate::login::callback::Verdict;
+use crate::login::countdown::Countdown;
+use crate::login::environment::{self, BrowserSituation};
+use crate::login::guidance::{self, Paste};
+use crate::login::listener::{Event, Listener};
+use crate::login::paste;
 use crate::output;
-use crate::paste;
 use crate::salesforce::device;
 use crate::salesforce::errors::describe;
 use crate::salesforce::hosts::choose_login_url;
 use crate::salesforce::http::Http;
 use crate::salesforce::oauth::{AppConfig, PLATFORM_CLI};
-use crate::secret::Secret;
+use crate::secrets::secret::Secret;
 use crate::secrets::{self, SecretStore, StoreKind};
-use guidance::Paste;
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
