@@ -263,6 +263,7 @@ Register-ArgumentCompleter -Native -CommandName 'sfconnect' -ScriptBlock {
         }
         'sfconnect;man' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never')
+            [CompletionResult]::new('--markdown', '--markdown', [CompletionResultType]::ParameterName, 'Print the reference as Markdown instead of roff')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors on stderr, no informational lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors on stderr, no informational lines')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)')

@@ -339,7 +339,7 @@ _sfconnect() {
             return 0
             ;;
         sfconnect__subcmd__man)
-            opts="-q -v -h --quiet --verbose --color --help"
+            opts="-q -v -h --markdown --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -242,6 +242,7 @@ set edit:completion:arg-completer[sfconnect] = {|@words|
         }
         &'sfconnect;man'= {
             cand --color 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --markdown 'Print the reference as Markdown instead of roff'
             cand -q 'Only warnings and errors on stderr, no informational lines'
             cand --quiet 'Only warnings and errors on stderr, no informational lines'
             cand -v 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'

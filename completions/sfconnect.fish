@@ -197,6 +197,7 @@ complete -c sfconnect -n "__fish_sfconnect_using_subcommand completions" -s h -l
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand man" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand man" -l markdown -d 'Print the reference as Markdown instead of roff'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand man" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand man" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'

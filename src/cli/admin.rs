@@ -1,5 +1,5 @@
-//! The arguments of the housekeeping commands: `completions`, `config`,
-//! `migrate`, `doctor`.
+//! The arguments of the housekeeping commands: `completions`, `man`,
+//! `config`, `migrate`, `doctor`.
 
 use crate::commands::completions::complete_alias;
 use clap::{Args, Subcommand};
@@ -15,6 +15,13 @@ pub struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// Print the reference as Markdown instead of roff
+    #[arg(long)]
+    pub markdown: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -160,11 +160,14 @@ sfconnect doctor --clean")]
     Completions(CompletionsArgs),
     /// Print the manual page (roff)
     ///
-    /// Prints sfconnect(1) on stdout, covering every command, for `man` to read.
+    /// Prints sfconnect(1) on stdout, covering every command, for `man` to read. With
+    /// --markdown, prints the same reference as Markdown instead (the repository's
+    /// docs/commands.md is this output).
     #[command(after_help = "EXAMPLES:\n  \
 sfconnect man | man -l -\n  \
-sfconnect man > ~/.local/share/man/man1/sfconnect.1")]
-    Man,
+sfconnect man > ~/.local/share/man/man1/sfconnect.1\n  \
+sfconnect man --markdown > sfconnect-commands.md")]
+    Man(ManArgs),
 }
 
 #[cfg(test)]

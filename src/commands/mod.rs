@@ -24,7 +24,7 @@ pub fn run(cli: Cli) -> Result<()> {
     // config dir.
     let command = match cli.command {
         Command::Completions(args) => return completions::run(args),
-        Command::Man => return man::run(),
+        Command::Man(args) => return man::run(args),
         command => command,
     };
     let ctx = Context::from_env()?;
@@ -50,6 +50,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Config(command) => config::run(&ctx, command),
         Command::Migrate(args) => migrate::run(&ctx, args),
         Command::Doctor(args) => doctor::run(&ctx, args),
-        Command::Completions(_) | Command::Man => unreachable!("handled above"),
+        Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     }
 }

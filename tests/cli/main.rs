@@ -6,6 +6,7 @@ mod api;
 mod approvals;
 mod concurrency;
 mod crash;
+mod docs;
 mod exec;
 mod fake_server;
 mod files;

@@ -1,4 +1,5 @@
-//! `sfconnect man`: the manual page, sfconnect(1), in roff.
+//! `sfconnect man`: the manual page, sfconnect(1), in roff; with
+//! `--markdown`, the same reference as Markdown (`markdown`).
 //!
 //! One page covers every command, so one file installs it all. clap_mangen
 //! renders the parts (synopsis, description, options) from the same clap
@@ -6,14 +7,20 @@
 //! then each command that runs (`sfconnect tokens list`, ...) as a section of
 //! its own, its parts as subsections.
 
-use crate::cli::Cli;
+pub mod markdown;
+
+use crate::cli::{Cli, ManArgs};
 use crate::error::{Error, Result};
 use crate::output;
 use clap::CommandFactory;
 use clap_mangen::Man;
 use clap_mangen::roff::{Roff, roman};
 
-pub fn run() -> Result<()> {
+pub fn run(args: ManArgs) -> Result<()> {
+    if args.markdown {
+        output::print(&markdown::page());
+        return Ok(());
+    }
     let page = page().map_err(|e| Error::unexpected(format!("cannot render the manual: {e}")))?;
     output::print(&page);
     Ok(())
