@@ -2,7 +2,7 @@
 //! enough, else by the refresh grant, safely under parallel callers.
 //!
 //! Salesforce does not say when an access token expires (its lifetime is the
-//! org's session timeout, at least 15 minutes; salesforce-oauth.md §4), so a
+//! org's session timeout, at least 15 minutes; docs/salesforce-oauth.md §4), so a
 //! cached token is reused while younger than a maximum age. A refresh runs
 //! under a cross-process lock per connection; after taking it we re-read the
 //! store, because another process may have refreshed (or rotated the refresh

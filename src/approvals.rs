@@ -1,4 +1,4 @@
-//! The five-approval budget (salesforce-oauth.md §5): how many refresh tokens
+//! The five-approval budget (docs/salesforce-oauth.md §5): how many refresh tokens
 //! this user holds for this app, from Salesforce's `OauthToken` object.
 //!
 //! Salesforce keeps at most five approvals per user per app; the sixth login

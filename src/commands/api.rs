@@ -3,7 +3,7 @@
 //!
 //! The token only ever goes to the connection's own instance host: a full
 //! URL elsewhere is refused. An expired session (HTTP 401 with
-//! `INVALID_SESSION_ID`, salesforce-oauth.md §4) is refreshed once and the
+//! `INVALID_SESSION_ID`, docs/salesforce-oauth.md §4) is refreshed once and the
 //! request retried; other 401 bodies mean a policy block and are not
 //! retried (as jsforce does).
 

@@ -1,6 +1,6 @@
 //! `sfconnect revoke ALIAS...` / `--all`: revoke at Salesforce, then forget.
 //!
-//! Logout means revoke (salesforce-oauth.md §6): local deletion alone leaves
+//! Logout means revoke (docs/salesforce-oauth.md §6): local deletion alone leaves
 //! a working token at Salesforce, so it happens only after Salesforce says
 //! the token is revoked or already dead, or when the user asks for it
 //! explicitly with `--local-only`. When Salesforce cannot be reached nothing

@@ -1,4 +1,4 @@
-//! Salesforce's device flow (salesforce-oauth.md §9), for machines where no
+//! Salesforce's device flow (docs/salesforce-oauth.md §9), for machines where no
 //! browser can reach a loopback listener.
 //!
 //! Not RFC 8628, so it is written by hand rather than through the oauth2

@@ -1,5 +1,5 @@
 //! Salesforce's error codes, turned into our errors with a clear message,
-//! the right exit code and a hint (salesforce-oauth.md §2, §3).
+//! the right exit code and a hint (docs/salesforce-oauth.md §2, §3).
 //!
 //! Salesforce's `error_description` is shown, but only after `clean`: it is
 //! text from the network and must not drive the terminal.

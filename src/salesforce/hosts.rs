@@ -2,7 +2,7 @@
 //!
 //! Production logs in at login.salesforce.com, sandboxes at
 //! test.salesforce.com, and My Domain or Experience Cloud sites at their own
-//! hosts (salesforce-oauth.md §1). Every Salesforce URL must be `https`; plain
+//! hosts (docs/salesforce-oauth.md §1). Every Salesforce URL must be `https`; plain
 //! `http` is allowed only on a loopback address, which exists for tests and
 //! local development (security checklist, "TLS always"). That rule is also
 //! the test seam: tests aim sfconnect at a fake server on 127.0.0.1 without

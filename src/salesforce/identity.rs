@@ -1,7 +1,7 @@
 //! Who logged in: username, org id and user id, from Salesforce's OpenID
 //! `userinfo` endpoint on the instance, falling back to the identity URL
 //! (`id` in the token response) when userinfo is not available
-//! (salesforce-oauth.md §7).
+//! (docs/salesforce-oauth.md §7).
 
 use super::hosts::parse_server_url;
 use super::http::Http;

@@ -1,7 +1,7 @@
 //! The OAuth 2.0 calls: the authorize URL (PKCE, state), the code exchange
 //! and the refresh grant, through the oauth2 crate.
 //!
-//! Salesforce specifics handled here (salesforce-oauth.md §2-§4): the token
+//! Salesforce specifics handled here (docs/salesforce-oauth.md §2-§4): the token
 //! response has no `expires_in` but `instance_url`, `id` and `issued_at` in
 //! milliseconds as a string; a refresh answer carries a `refresh_token` only
 //! when rotation is on; client credentials go in the form body, and a client

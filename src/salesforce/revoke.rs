@@ -1,4 +1,4 @@
-//! Revoking a token at Salesforce (RFC 7009; salesforce-oauth.md §6).
+//! Revoking a token at Salesforce (RFC 7009; docs/salesforce-oauth.md §6).
 //!
 //! A plain form POST of `token=...` to `/services/oauth2/revoke` (the oauth2
 //! crate refuses an `http` revocation URL, which the tests need). Revoking a

@@ -2,7 +2,7 @@
 //! store the connection.
 //!
 //! The order matters, because every refresh token Salesforce issues uses up
-//! one of the user's five approvals for the app (salesforce-oauth.md §5):
+//! one of the user's five approvals for the app (docs/salesforce-oauth.md §5):
 //! check what can be checked (arguments, alias, the secret store) before the
 //! login starts; after it, store the secret, then the index entry; if
 //! anything fails after the exchange, revoke the fresh token so it is not

@@ -4,7 +4,7 @@
 //! who logged in, store the secret, then the index entry; replace (and
 //! revoke) an older connection of the same user, org and app; and if
 //! anything fails, revoke the fresh refresh token so it does not hold one of
-//! the user's five approvals (salesforce-oauth.md §5).
+//! the user's five approvals (docs/salesforce-oauth.md §5).
 
 use crate::access::Access;
 use crate::app::Context;

@@ -2,11 +2,12 @@
 //!
 //! `sfconnect` talks real HTTP to whatever login host it is given, and its tests aim
 //! it at this loopback server instead of Salesforce. The fake follows the wire
-//! reference (`shared/salesforce-oauth.md`): the authorize redirect with PKCE, the
-//! token endpoint's grants and JSON errors, refresh-token rotation with reuse
-//! detection, the five-approval limit, the device flow, the form-encoded revoke
-//! errors, userinfo, the identity URL, the `OauthToken` query and a small echoing
-//! REST surface. It records every request so tests can assert on what the client
+//! reference, `docs/salesforce-oauth.md` (a bare `§N` in the fake's comments is
+//! one of its sections): the authorize redirect with PKCE, the token endpoint's
+//! grants and JSON errors, refresh-token rotation with reuse detection, the
+//! five-approval limit, the device flow, the form-encoded revoke errors,
+//! userinfo, the identity URL, the `OauthToken` query and a small echoing REST
+//! surface. It records every request so tests can assert on what the client
 //! sent, and exposes `Knobs` to make Salesforce misbehave on demand.
 //!
 //! This file holds what a test touches first: the constants, the running server
