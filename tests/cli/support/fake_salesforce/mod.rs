@@ -18,6 +18,7 @@
 
 mod authorize;
 mod device;
+mod gate;
 pub mod hostile;
 mod http;
 mod identity;
@@ -32,6 +33,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
+pub use gate::Gate;
 pub use knobs::{FakeClient, FakeUser, Knobs};
 
 use http::{first, lock};
