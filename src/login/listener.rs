@@ -268,7 +268,8 @@ impl Listener {
             // The accept thread is blocked in accept(): a connection wakes
             // it, it sees `closing` and closes the socket.
             let _ = TcpStream::connect_timeout(address, Duration::from_secs(1));
-            let _ = closed.recv_timeout(Duration::from_secs(2));
+            // Bounded: a stuck thread must not hang the login.
+            let _ = closed.recv_timeout(Duration::from_secs(10));
         }
         // Requests already handed over and not yet judged: close them.
         while self.events.try_recv().is_ok() {}
