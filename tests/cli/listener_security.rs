@@ -34,16 +34,20 @@ impl Waiting {
         let live = Live::start(sandbox.command(&link_args(&url, &["--timeout", "60"])));
         let stderr = live.wait_for("Ctrl-C cancels");
         let port = callback_port(&stderr);
-        let events = sandbox.browser_events();
-        let address = events
-            .iter()
-            .find(|e| e["event"] == "authorize")
-            .and_then(|e| e["location"].as_str())
-            .unwrap_or_else(|| panic!("no authorize redirect: {events:?}"));
+        // The browser runs on its own: wait for its visit to the fake.
+        let mut address = None;
+        wait_until("the test browser is redirected to the callback", || {
+            address = sandbox
+                .browser_events()
+                .iter()
+                .find(|e| e["event"] == "authorize")
+                .and_then(|e| e["location"].as_str().map(String::from));
+            address.is_some()
+        });
         Waiting {
             live,
             port,
-            genuine: target_of(address),
+            genuine: target_of(&address.expect("waited for")),
             stderr,
         }
     }
