@@ -23,7 +23,9 @@ pub enum BrowserSituation {
     /// A desktop session (or macOS, Windows): open the system browser.
     Desktop,
     /// Windows Subsystem for Linux: open the Windows browser, whose
-    /// `localhost` reaches this listener through WSL's port forwarding.
+    /// `localhost` reaches this listener through WSL's port forwarding;
+    /// that relayed callback is not provably this user's (`peer`), so the
+    /// user pastes the address back.
     Wsl,
     /// A browser cannot open here, or would open on another machine.
     Headless(Headless),
@@ -91,7 +93,7 @@ impl BrowserSituation {
             }
             BrowserSituation::Desktop => "a desktop session: sfconnect opens the system browser".into(),
             BrowserSituation::Wsl => {
-                "WSL: sfconnect opens the Windows browser, which reaches this machine's localhost".into()
+                "WSL: sfconnect opens the Windows browser, which reaches this machine's localhost through a relay; paste the address it ends on back into the terminal".into()
             }
             BrowserSituation::Headless(Headless::Ssh { .. }) => {
                 "this is an SSH session without a forwarded display, so a browser would open on the wrong machine or not at all".into()

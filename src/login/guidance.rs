@@ -4,6 +4,8 @@
 //! An SSH tunnel makes the browser's redirect to `localhost:PORT` on the
 //! user's computer arrive here; paste-back carries the address by hand;
 //! `--device` needs no redirect at all. The tunnel line is ready to copy.
+//! On WSL the browser opens, but its callback may be refused as not
+//! provably this user's (`peer`), and paste-back finishes the login.
 
 use crate::login::environment::{BrowserSituation, Headless};
 use crate::output;
@@ -53,6 +55,22 @@ pub fn ways_forward(situation: &BrowserSituation, port: u16, paste: Paste) {
             .to_string(),
     );
     output::tell(&lines.join("\n"));
+}
+
+/// WSL: the Windows browser's callback arrives through WSL's relay, not
+/// from a process of this user, so the listener may refuse it (`peer`);
+/// the address the browser then shows finishes the login by paste-back.
+pub fn wsl(port: u16, paste: Paste) {
+    let how = match paste {
+        Paste::Terminal => "copy that page's whole address and paste it here, then press Enter",
+        Paste::Pipe => "give that page's whole address on stdin (--paste), one line",
+        Paste::Off => {
+            "run `sfconnect link` from a terminal (or with --paste) and paste that page's address, or use `sfconnect link --device`"
+        }
+    };
+    output::tell(&format!(
+        "WSL: opening the Windows browser. Its callback (http://localhost:{port}/OauthRedirect?code=...) reaches this listener through WSL's relay, which sfconnect cannot tell from another local user's process, so the page may say \"Refused\": then {how}."
+    ));
 }
 
 /// `ssh -L PORT:localhost:PORT USER@HOST` for an SSH session or a remote

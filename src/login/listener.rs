@@ -5,56 +5,78 @@
 //! IPv6 loopback) and never 0.0.0.0 (RFC 8252 §7.3, §8.3), and it is
 //! listening before the browser opens. Given several ports (`--port
 //! 1717,1718`), it takes the first free one; when all are busy it says which
-//! process holds each, where the OS tells (`port_holder`). tiny_http reads
-//! each connection on its own thread, so a client that connects and sends
-//! nothing cannot block the real callback.
+//! process holds each, where the OS tells (`port_holder`).
 //!
-//! Requests whose `Host` is not ours are refused (DNS rebinding); the rest
-//! are judged by `callback::judge`. Addresses pasted back (`paste`) arrive
-//! on the same channel and are judged the same way. The login waits until a
-//! valid callback arrives, the deadline passes, or the user presses Ctrl-C.
-//! The sockets close when the `Listener` is dropped.
+//! Any local process can connect, so what one connection may cost is
+//! bounded (`incoming`: head size and time; `connections`: how many at
+//! once), and each is read on its own thread, so a client that connects and
+//! sends nothing cannot block the real callback. Requests whose `Host` is
+//! not ours are refused (DNS rebinding); the rest are judged by
+//! `callback::judge`; a callback that would end the login must also come
+//! from this user's process (`peer`). Addresses pasted back (`paste`)
+//! arrive on the same channel and are judged the same way. The login waits
+//! until a valid callback arrives, the deadline passes, or the user presses
+//! Ctrl-C.
+//!
+//! Once a callback is judged, the listening sockets close and every other
+//! connection is dropped: nothing new is accepted while the code is
+//! exchanged. The browser's own request is held (`Callback`) and answered
+//! with the outcome, the page the person reads.
 
 use crate::error::{Error, Result};
 use crate::login::callback::{self, REDIRECT_PATH, Verdict};
+use crate::login::connections::Connections;
 use crate::login::countdown::Countdown;
+use crate::login::incoming::{self, Request};
+use crate::login::page::Page;
+use crate::login::peer;
 use crate::login::port_holder;
 use crate::secrets::secret::Secret;
 use std::io::ErrorKind;
-use std::net::{Ipv4Addr, Ipv6Addr, TcpListener};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
 pub enum Event {
-    Request(tiny_http::Request),
+    Request(Request),
     /// A line the user pasted (it may hold a code).
     Pasted(Secret),
     Interrupted,
 }
 
+/// What the browser shows when the callback's sender is not provably this
+/// user's process.
+const NOT_YOURS: &str = "sfconnect did not take this login: it could not confirm that this request came from the user who started it. If you did start this login (from WSL, for example, where the Windows browser reaches this machine through a relay), copy this page's whole address from the address bar and paste it into the terminal where sfconnect is waiting.";
+
 pub struct Listener {
-    servers: Vec<Arc<tiny_http::Server>>,
     port: u16,
     /// Ports tried first and found busy, each with its holder when known.
     pub skipped: Vec<String>,
     events: Receiver<Event>,
     sender: Sender<Event>,
+    connections: Arc<Connections>,
+    /// Each listening socket's address, and word from its thread that the
+    /// socket is closed.
+    sockets: Vec<(SocketAddr, Receiver<()>)>,
+    closing: Arc<AtomicBool>,
 }
 
 /// A callback that ended the wait, and the browser still waiting for a page
 /// (none when the address was pasted).
 pub struct Callback {
     pub verdict: Verdict,
-    request: Option<tiny_http::Request>,
+    request: Option<Request>,
 }
 
 impl Callback {
-    /// Shows the browser a small page saying what happened.
+    /// Shows the browser a small page saying what happened, and returns
+    /// once the connection is closed.
     pub fn answer(self, status: u16, title: &str, detail: &str) {
         if let Some(request) = self.request {
-            respond(request, status, title, detail);
+            request.respond_and_close(Page::new(status, title, detail));
         }
     }
 
@@ -90,32 +112,40 @@ impl Listener {
     }
 
     fn serve(listeners: Vec<TcpListener>, skipped: Vec<String>) -> Result<Listener> {
-        let port = listeners[0]
-            .local_addr()
-            .map_err(|e| Error::unexpected(format!("cannot read the listener's port: {e}")))?
-            .port();
+        let addresses = listeners
+            .iter()
+            .map(TcpListener::local_addr)
+            .collect::<std::io::Result<Vec<_>>>()
+            .map_err(|e| Error::unexpected(format!("cannot read the listener's port: {e}")))?;
         let (sender, events) = mpsc::channel();
-        let mut servers = Vec::new();
-        for listener in listeners {
-            let server = tiny_http::Server::from_listener(listener, None)
+        let connections = Arc::new(Connections::default());
+        let closing = Arc::new(AtomicBool::new(false));
+        let mut sockets = Vec::new();
+        for (listener, address) in listeners.into_iter().zip(&addresses) {
+            let (closed, closed_signal) = mpsc::channel();
+            let (connections, closing, events) = (
+                Arc::clone(&connections),
+                Arc::clone(&closing),
+                sender.clone(),
+            );
+            thread::Builder::new()
+                .name("listener-accept".into())
+                .spawn(move || {
+                    accept_until_closed(&listener, &connections, &closing, &events);
+                    drop(listener);
+                    let _ = closed.send(());
+                })
                 .map_err(|e| Error::unexpected(format!("cannot start the listener: {e}")))?;
-            let server = Arc::new(server);
-            let (server_ref, tx) = (Arc::clone(&server), sender.clone());
-            thread::spawn(move || {
-                while let Ok(request) = server_ref.recv() {
-                    if tx.send(Event::Request(request)).is_err() {
-                        break;
-                    }
-                }
-            });
-            servers.push(server);
+            sockets.push((*address, closed_signal));
         }
         Ok(Listener {
-            servers,
-            port,
+            port: addresses[0].port(),
             skipped,
             events,
             sender,
+            connections,
+            sockets,
+            closing,
         })
     }
 
@@ -133,7 +163,8 @@ impl Listener {
     }
 
     /// Waits for the callback carrying our `state`, from the browser or
-    /// pasted. Everything else is answered (or reported) and ignored.
+    /// pasted. Everything else is answered (or reported) and ignored. When
+    /// it returns a callback, the listener is already closed.
     pub fn wait(
         &self,
         state: &Secret,
@@ -141,6 +172,7 @@ impl Listener {
         timeout_secs: u64,
         countdown: &mut Countdown,
     ) -> Result<Callback> {
+        let mut told_refusal = false;
         loop {
             countdown.tick();
             let left = deadline.saturating_duration_since(Instant::now());
@@ -172,42 +204,107 @@ impl Listener {
                     }
                 }
                 Event::Request(request) => {
-                    if !callback::host_is_ours(host_header(&request).as_deref(), self.port) {
-                        let detail = format!(
-                            "this listener answers only requests for localhost:{}",
-                            self.port
-                        );
-                        respond(request, 403, "Refused", &detail);
+                    let Some((verdict, request)) =
+                        self.judge(request, state, countdown, &mut told_refusal)
+                    else {
                         continue;
-                    }
-                    let verdict = callback::judge(request.method().as_str(), request.url(), state);
-                    if let Verdict::Ignore { status, reason } = verdict {
-                        respond(request, status, "Not the login callback", reason);
-                        continue;
-                    }
+                    };
                     (verdict, Some(request))
                 }
             };
+            self.close();
             countdown.finish(request.is_none());
             return Ok(Callback { verdict, request });
         }
+    }
+
+    /// A request that may end the login, with its verdict; anything else is
+    /// answered here and None returned.
+    fn judge(
+        &self,
+        request: Request,
+        state: &Secret,
+        countdown: &mut Countdown,
+        told_refusal: &mut bool,
+    ) -> Option<(Verdict, Request)> {
+        let head = &request.head;
+        if !callback::host_is_ours(head.host.as_deref(), self.port) {
+            let detail = format!(
+                "this listener answers only requests for localhost:{}",
+                self.port
+            );
+            request.respond(Page::new(403, "Refused", &detail));
+            return None;
+        }
+        let verdict = callback::judge(&head.method, &head.target, state);
+        if let Verdict::Ignore { status, reason } = verdict {
+            request.respond(Page::new(status, "Not the login callback", reason));
+            return None;
+        }
+        let sender = peer::check(request.peer, request.local);
+        if !sender.may_end_the_login() {
+            // Said once: a flood of them must not flood the terminal.
+            if !std::mem::replace(told_refusal, true) {
+                countdown.message(&format!(
+                    "sfconnect: refused a login callback: {}; still waiting. If that was your own browser (as on WSL), paste the address it shows here, or give it to `sfconnect link --paste`.",
+                    sender.refusal()
+                ));
+            }
+            request.respond(Page::new(403, "Refused", NOT_YOURS));
+            return None;
+        }
+        Some((verdict, request))
+    }
+
+    /// Stops listening and drops every connection but a callback already
+    /// taken: from here on, connecting is refused. Waits (boundedly) until
+    /// the sockets are closed.
+    fn close(&self) {
+        if self.closing.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        self.connections.close();
+        for (address, closed) in &self.sockets {
+            // The accept thread is blocked in accept(): a connection wakes
+            // it, it sees `closing` and closes the socket.
+            let _ = TcpStream::connect_timeout(address, Duration::from_secs(1));
+            // Bounded: a stuck thread must not hang the login.
+            let _ = closed.recv_timeout(Duration::from_secs(10));
+        }
+        // Requests already handed over and not yet judged: close them.
+        while self.events.try_recv().is_ok() {}
     }
 }
 
 impl Drop for Listener {
     fn drop(&mut self) {
-        for server in &self.servers {
-            server.unblock();
-        }
+        self.close();
     }
 }
 
-fn host_header(request: &tiny_http::Request) -> Option<String> {
-    request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_string())
+/// Accepts connections until the listener closes.
+fn accept_until_closed(
+    listener: &TcpListener,
+    connections: &Arc<Connections>,
+    closing: &AtomicBool,
+    events: &Sender<Event>,
+) {
+    for stream in listener.incoming() {
+        if closing.load(Ordering::SeqCst) {
+            return;
+        }
+        match stream {
+            Ok(stream) => {
+                let events = events.clone();
+                incoming::accept(stream, connections, move |request| {
+                    events.send(Event::Request(request)).is_ok()
+                });
+            }
+            // Out of file descriptors, say: let the flood drain a moment
+            // rather than spin.
+            Err(_) => thread::sleep(Duration::from_millis(10)),
+        }
+    }
 }
 
 /// 127.0.0.1 and, where the machine has an IPv6 loopback, [::1] on the same
@@ -258,54 +355,9 @@ fn all_busy(busy: &[(u16, Option<port_holder::Holder>)]) -> Error {
     ))
 }
 
-fn respond(request: tiny_http::Request, status: u16, title: &str, detail: &str) {
-    let page = format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>sfconnect: {t}</title></head>\
-<body style=\"font-family:sans-serif;max-width:40em;margin:4em auto\"><h1>{t}</h1><p>{d}</p></body></html>",
-        t = html_escape(title),
-        d = html_escape(detail)
-    );
-    let response = tiny_http::Response::from_string(page)
-        .with_status_code(status)
-        .with_header(header("Content-Type", "text/html; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("Referrer-Policy", "no-referrer"));
-    // The browser may have gone away; nothing to do about it.
-    let _ = request.respond(response);
-}
-
-fn header(name: &str, value: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("static header is valid")
-}
-
-/// Error text from the redirect is shown, never interpreted as HTML.
-pub fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            html_escape("<script>alert('x')</script>&"),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;"
-        );
-    }
 
     #[test]
     fn busy_port_names_the_port_and_the_holder() {
@@ -352,9 +404,8 @@ mod tests {
         let listener = Listener::bind(&[0]).unwrap();
         assert!(listener.port > 0);
         assert!(listener.redirect_uri().starts_with("http://localhost:"));
-        for server in &listener.servers {
-            let addr = server.server_addr().to_ip().unwrap();
-            assert!(addr.ip().is_loopback(), "{addr}");
+        for (address, _) in &listener.sockets {
+            assert!(address.ip().is_loopback(), "{address}");
         }
     }
 }

@@ -1,10 +1,13 @@
 //! Which process holds a busy TCP port, so the error can name it.
 //!
 //! Linux only, through /proc: find the listening socket's inode for the port
-//! in /proc/net/tcp and /proc/net/tcp6, then the process with a file
+//! in /proc/net/tcp and /proc/net/tcp6 (read by `proc_net`, which `peer`
+//! shares), then the process with a file
 //! descriptor linked to `socket:[inode]`, and its name in /proc/PID/comm.
 //! Processes of other users are usually unreadable; then we say nothing
 //! rather than guess. Elsewhere the answer is always "unknown".
+
+use crate::login::proc_net;
 
 /// A process holding a port.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,10 +25,9 @@ impl std::fmt::Display for Holder {
 /// The process listening on TCP `port`, where the OS lets us see it.
 #[cfg(target_os = "linux")]
 pub fn find(port: u16) -> Option<Holder> {
-    let inodes: Vec<u64> = ["/proc/net/tcp", "/proc/net/tcp6"]
+    let inodes: Vec<u64> = proc_net::read_tables()
         .iter()
-        .filter_map(|path| std::fs::read_to_string(path).ok())
-        .flat_map(|table| listening_inodes(&table, port))
+        .flat_map(|table| listening_inodes(table, port))
         .collect();
     if inodes.is_empty() {
         return None;
@@ -65,18 +67,9 @@ pub fn find(_port: u16) -> Option<Holder> {
 /// The inodes of sockets in LISTEN state (`0A`) on `port`, from a
 /// /proc/net/tcp{,6} table (any local address: 0.0.0.0 blocks loopback too).
 pub fn listening_inodes(table: &str, port: u16) -> Vec<u64> {
-    table
-        .lines()
-        .skip(1)
-        .filter_map(|line| {
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            let local = fields.get(1)?;
-            let (_, hex_port) = local.rsplit_once(':')?;
-            let listening = *fields.get(3)? == "0A";
-            let same_port = u16::from_str_radix(hex_port, 16).ok()? == port;
-            let inode = fields.get(9)?.parse::<u64>().ok()?;
-            (listening && same_port && inode != 0).then_some(inode)
-        })
+    proc_net::rows(table)
+        .filter(|row| row.state == proc_net::LISTEN && row.local.port() == port && row.inode != 0)
+        .map(|row| row.inode)
         .collect()
 }
 

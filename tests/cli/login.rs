@@ -65,6 +65,11 @@ impl Live {
         }
     }
 
+    /// The process id, to read its /proc entries.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Waits until stderr contains `needle`; returns all of stderr so far.
     #[track_caller]
     pub fn wait_for(&self, needle: &str) -> String {

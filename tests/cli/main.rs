@@ -15,6 +15,7 @@ mod keychain;
 mod leaks;
 mod link;
 mod list;
+mod listener_security;
 mod login;
 mod network;
 mod revoke;

@@ -136,7 +136,8 @@ fn browser_login(
             login.authorize_url
         ));
         if situation == BrowserSituation::Wsl {
-            output::note("WSL: opening the Windows browser; its localhost reaches this listener.");
+            guidance::wsl(port, paste);
+            guided = true;
         }
         if let Err(why) = browser::open(&login.authorize_url) {
             output::warn(&format!("{why}; open the URL above yourself"));

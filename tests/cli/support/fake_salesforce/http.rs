@@ -197,6 +197,11 @@ fn read_request(request: &mut tiny_http::Request) -> (Incoming, Recorded) {
 }
 
 fn route(shared: &Shared, knobs: &Knobs, rq: &Incoming) -> Reply {
+    for (prefix, gate) in &knobs.gates {
+        if rq.path.starts_with(prefix.as_str()) {
+            gate.pass();
+        }
+    }
     if !knobs.delay.is_zero() {
         std::thread::sleep(knobs.delay);
     }

@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use super::Gate;
 use super::{DEFAULT_APP_NAME, DEFAULT_ORG_ID, DEFAULT_USER_ID, DEFAULT_USERNAME, FAKE_CLIENT_ID};
 
 /// A Salesforce user who can log in at the fake.
@@ -69,6 +70,9 @@ pub struct Knobs {
     pub fail_paths: Vec<(String, u16)>,
     /// Sleep this long before answering each request.
     pub delay: Duration,
+    /// Requests whose path starts with the prefix are recorded, then wait
+    /// until the test opens the gate.
+    pub gates: Vec<(String, Gate)>,
     /// `/services/oauth2/userinfo` answers 404.
     pub userinfo_broken: bool,
     /// Every token-endpoint request (any grant, and the device-code request)
@@ -118,6 +122,7 @@ impl Default for Knobs {
             fail_status: None,
             fail_paths: vec![],
             delay: Duration::ZERO,
+            gates: vec![],
             userinfo_broken: false,
             token_error: None,
             refresh_error: None,

@@ -19,6 +19,7 @@
 
 mod authorize;
 mod device;
+mod gate;
 pub mod hostile;
 mod http;
 mod identity;
@@ -33,6 +34,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
+pub use gate::Gate;
 pub use knobs::{FakeClient, FakeUser, Knobs};
 
 use http::{first, lock};
