@@ -7,9 +7,9 @@
 //! process can connect, and a head without an end must not grow in memory.
 //! Parsing follows RFC 9112 §2-§5 strictly where it matters to us: one
 //! request line `method SP target SP HTTP/1.x`, header lines `name: value`,
-//! no line folding (§5.2), exactly one `Host` (§3.2); a single LF is
-//! accepted as a line end (§2.2), and blank lines before the request line
-//! are skipped (§2.2).
+//! no line folding (RFC 9112 §5.2), exactly one `Host` (RFC 9112 §3.2); a
+//! single LF is accepted as a line end, and blank lines before the request
+//! line are skipped (both RFC 9112 §2.2).
 
 /// Request line and headers together (the bound; a real callback
 /// is under 1 KiB, `callback::MAX_TARGET_BYTES` bounds the target alone).
