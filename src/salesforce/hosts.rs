@@ -6,7 +6,8 @@
 //! `http` is allowed only on a loopback address, which exists for tests and
 //! local development (security checklist, "TLS always"). That rule is also
 //! the test seam: tests aim sfconnect at a fake server on 127.0.0.1 without
-//! any hidden switch.
+//! any hidden switch. `localhost` counts as loopback only when it resolves
+//! to loopback addresses alone.
 //!
 //! `--login-url` is forgiving, because users paste what their browser shows:
 //! a bare host gets `https://`; a Lightning, Visualforce or Setup host
@@ -19,7 +20,7 @@
 //! Domain.
 
 use crate::error::{Error, Result};
-use std::net::IpAddr;
+use std::net::{IpAddr, ToSocketAddrs};
 use url::Url;
 
 pub const PRODUCTION: &str = "https://login.salesforce.com";
@@ -213,11 +214,30 @@ pub fn require_safe_scheme(url: &Url, what: &str) -> Result<()> {
     }
 }
 
-/// `localhost`, 127.0.0.0/8 or `[::1]`.
+/// 127.0.0.0/8, `[::1]`, or `localhost` when it resolves to loopback
+/// addresses only (a hosts file or resolver could point it elsewhere, and
+/// plain http there would cross the network in clear text).
 pub fn is_loopback_host(host: &str) -> bool {
+    is_loopback_with(host, resolve)
+}
+
+fn is_loopback_with(host: &str, resolve: impl Fn(&str) -> Vec<IpAddr>) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
-    bare.eq_ignore_ascii_case("localhost")
-        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        return ip.is_loopback();
+    }
+    if !bare.eq_ignore_ascii_case("localhost") {
+        return false;
+    }
+    let addresses = resolve("localhost");
+    !addresses.is_empty() && addresses.iter().all(IpAddr::is_loopback)
+}
+
+fn resolve(host: &str) -> Vec<IpAddr> {
+    (host, 0)
+        .to_socket_addrs()
+        .map(|addresses| addresses.map(|a| a.ip()).collect())
+        .unwrap_or_default()
 }
 
 /// Checks a URL that Salesforce handed us (instance URL, identity URL) by the
@@ -398,6 +418,26 @@ mod tests {
         assert_eq!(my_domain_login_host("login.salesforce.com"), None);
         assert_eq!(my_domain_login_host("evil.example"), None);
         assert_eq!(my_domain_login_host("a.b.c.lightning.force.com"), None);
+    }
+
+    #[test]
+    fn localhost_is_loopback_only_when_it_resolves_there() {
+        let to = |addresses: &'static [&'static str]| {
+            move |_: &str| -> Vec<IpAddr> { addresses.iter().map(|a| a.parse().unwrap()).collect() }
+        };
+        assert!(is_loopback_with("localhost", to(&["127.0.0.1", "::1"])));
+        assert!(is_loopback_with("LocalHost", to(&["127.0.0.1"])));
+        assert!(!is_loopback_with(
+            "localhost",
+            to(&["127.0.0.1", "10.1.2.3"])
+        ));
+        assert!(!is_loopback_with("localhost", to(&[])));
+        assert!(is_loopback_with("127.8.9.10", to(&[])));
+        assert!(is_loopback_with("[::1]", to(&[])));
+        assert!(!is_loopback_with(
+            "localhost.evil.example",
+            to(&["127.0.0.1"])
+        ));
     }
 
     #[test]

@@ -21,3 +21,4 @@ mod shell;
 mod stores;
 mod support;
 mod token;
+mod trust;
