@@ -8,7 +8,9 @@
 //! store, because another process may have refreshed (or rotated the refresh
 //! token) while we waited, and reusing a rotated refresh token makes
 //! Salesforce revoke the whole chain (RFC 9700 §4.14). A new refresh token is
-//! stored before the new access token is used or printed.
+//! stored before the new access token is used or printed, and before the
+//! answer's URLs are judged: an answer refused for a foreign instance URL
+//! still leaves the live refresh token in the store.
 
 use crate::app::Context;
 use crate::error::{Error, Exit, Result};
@@ -16,7 +18,7 @@ use crate::index::connection::{Connection, Health};
 use crate::index::files;
 use crate::output;
 use crate::salesforce::errors::is_app_blocked;
-use crate::salesforce::hosts::{PRODUCTION, SANDBOX, parse_server_url};
+use crate::salesforce::hosts::{PRODUCTION, SANDBOX};
 use crate::salesforce::http::Http;
 use crate::salesforce::oauth::{AppConfig, PLATFORM_CLI};
 use crate::secrets::secret::Secret;
@@ -154,11 +156,10 @@ fn refresh(
             .filter(|s| !s.is_empty())
             .map(Secret::new),
     };
-    let tokens = match app.refresh(&http, &current.refresh_token) {
+    let mut tokens = match app.refresh(&http, &current.refresh_token) {
         Ok(tokens) => tokens,
         Err(err) => return Err(failed(ctx, connection, err)),
     };
-    parse_server_url(&tokens.instance_url, "instance URL")?;
     let rotated = tokens.refresh_token.is_some();
     output::debug(&format!(
         "{}: refreshed{}",
@@ -169,22 +170,27 @@ fn refresh(
             ""
         }
     ));
+    if let Err(refused) = tokens.check_urls(&connection.login_url) {
+        // The answer is refused, but a rotated refresh token in it is now the
+        // only live one: keep it, with the cached access token we had.
+        if let Some(refresh_token) = tokens.refresh_token.take() {
+            let kept = StoredTokens {
+                refresh_token,
+                ..current
+            };
+            save_rotated(store, connection, &kept)?;
+        }
+        return Err(refused);
+    }
     let updated = StoredTokens {
         refresh_token: tokens.refresh_token.unwrap_or(current.refresh_token),
         access_token: Some(tokens.access_token.clone()),
         access_issued_at_ms: Some(tokens.issued_at_ms),
     };
-    if let Err(err) = save_tokens(store, &connection.id, &updated) {
-        if rotated {
-            // The old refresh token died with the rotation; the new one
-            // exists only in this process now.
-            output::warn(&format!(
-                "Salesforce rotated the refresh token of {} but it could not be stored; the connection will need `{}`",
-                connection.alias,
-                relink_command(connection)
-            ));
-        }
-        return Err(err);
+    if rotated {
+        save_rotated(store, connection, &updated)?;
+    } else {
+        save_tokens(store, &connection.id, &updated)?;
     }
     let issued_at = DateTime::from_timestamp_millis(tokens.issued_at_ms).unwrap_or_else(Utc::now);
     let health = health("ok", "refreshed", Utc::now());
@@ -195,6 +201,22 @@ fn refresh(
         connection,
         token: tokens.access_token,
         issued_at,
+    })
+}
+
+/// Stores tokens holding a rotated refresh token; the old one died with the
+/// rotation, so a failure here means the connection must be linked again.
+fn save_rotated(
+    store: &dyn SecretStore,
+    connection: &Connection,
+    tokens: &StoredTokens,
+) -> Result<()> {
+    save_tokens(store, &connection.id, tokens).inspect_err(|_| {
+        output::warn(&format!(
+            "Salesforce rotated the refresh token of {} but it could not be stored; the connection will need `{}`",
+            connection.alias,
+            relink_command(connection)
+        ));
     })
 }
 

@@ -326,6 +326,7 @@ fn every_type_holding_a_secret_has_a_redacted_debug_or_none() {
                 refresh_token: Some(secret()),
                 instance_url: "https://acme.my.salesforce.com".into(),
                 identity_url: "https://login.salesforce.com/id/00D/005".into(),
+                community_urls: vec![],
                 issued_at_ms: 1,
                 scopes: vec!["api".into()],
             }
