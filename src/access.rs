@@ -15,7 +15,7 @@
 use crate::app::Context;
 use crate::error::{Error, Exit, Result};
 use crate::index::connection::{Connection, Health};
-use crate::index::files;
+use crate::index::{files, validate};
 use crate::output;
 use crate::salesforce::errors::is_app_blocked;
 use crate::salesforce::hosts::{PRODUCTION, SANDBOX};
@@ -64,6 +64,9 @@ pub struct Access {
 }
 
 pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> Result<Access> {
+    // Commands resolve connections through `Index::resolve`, which checks
+    // them; checked again here, where every token is handed out.
+    validate::connection(connection)?;
     let alias = &connection.alias;
     output::debug(&format!(
         "{alias}: reading its secret from the {} store",

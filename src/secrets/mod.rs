@@ -143,6 +143,13 @@ pub fn new_id() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Whether `id` has the shape `new_id` gives (32 lower-case hex digits). An
+/// id names the secret-store entry and the lock file, so an index entry
+/// with any other id is not used.
+pub fn is_connection_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +186,17 @@ mod tests {
         assert_eq!(a.len(), 32);
         assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, b);
+        assert!(is_connection_id(&a));
+        for bad in [
+            "",
+            "../../../../tmp/x",
+            "0123456789ABCDEF0123456789abcdef",
+            "0123456789abcdef0123456789abcde",
+            "0123456789abcdef0123456789abcdef0",
+            "0123456789abcdef/123456789abcdef",
+        ] {
+            assert!(!is_connection_id(bad), "{bad}");
+        }
     }
 
     #[test]
