@@ -5,7 +5,7 @@
 //! response has no `expires_in` but `instance_url`, `id` and `issued_at` in
 //! milliseconds as a string; a refresh answer carries a `refresh_token` only
 //! when rotation is on; client credentials go in the form body, and a client
-//! secret is sent only when the user supplied one.
+//! secret is sent only for the app it belongs to (`secrets::client_secret`).
 //! The URLs in the answer are judged by `hosts::check_server_url` before a
 //! token follows them (`Tokens::check_urls`).
 

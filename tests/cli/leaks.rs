@@ -317,6 +317,7 @@ fn every_type_holding_a_secret_has_a_redacted_debug_or_none() {
                 refresh_token: secret(),
                 access_token: Some(secret()),
                 access_issued_at_ms: Some(1),
+                client_secret: Some(secret()),
             }
         ),
         format!(

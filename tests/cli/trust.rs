@@ -1,8 +1,10 @@
 //! Tokens go only where they belong: URLs from Salesforce's answers are
 //! judged before a token follows them, index entries are checked when read,
-//! and plain http to loopback never goes through a proxy. Shared helpers
-//! live here; the scenarios are in `trust/`.
+//! the client secret is sent for its own app only, and plain http to
+//! loopback never goes through a proxy. Shared helpers live here; the
+//! scenarios are in `trust/`.
 
+mod client_secret;
 mod index_entries;
 mod proxies;
 mod server_urls;

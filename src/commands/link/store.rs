@@ -2,7 +2,8 @@
 //!
 //! Given the tokens of a completed login: check the URLs Salesforce named
 //! (`Tokens::check_urls`) before the access token goes to any of them, look
-//! up who logged in, store the secret, then the index entry; replace (and
+//! up who logged in, store the secret (with the app's client secret, when
+//! one was used), then the index entry; replace (and
 //! revoke) an older connection of the same user, org and app; and if
 //! anything fails, revoke the fresh refresh token so it does not hold one of
 //! the user's five approvals (salesforce-oauth.md §5).
@@ -76,6 +77,7 @@ pub fn store_login(
             refresh_token: refresh_token.clone(),
             access_token: Some(tokens.access_token.clone()),
             access_issued_at_ms: Some(tokens.issued_at_ms),
+            client_secret: app.client_secret.clone(),
         };
         save_tokens(store, &connection.id, &secret)?;
         let replaced = ctx.registry.update(|index| {
