@@ -248,12 +248,14 @@ fn resolve(host: &str) -> Vec<IpAddr> {
 }
 
 /// Salesforce's own domains, where a URL from a token response may point
-/// besides the login host: the domains Salesforce asks customers to allow
-/// (its help article "Allow the Required Domains"; sfdx-core's
-/// `isSalesforceDomain` cites the same list) for org, My Domain, Experience
-/// Cloud and Sites hosts, plus Government Cloud (`salesforce.mil`) and
-/// Salesforce on Alibaba Cloud (`sfcrmproducts.cn`, `force.com.cn`). Only
-/// subdomains match: no org is served from the bare domain.
+/// besides the login host. Org, instance and My Domain hosts
+/// (`*.salesforce.com`, `*.force.com`, `*.cloudforce.com`: the allowlist of
+/// Salesforce help article 000003652, as sfdx-core's `isSalesforceDomain`
+/// cites it; `*.database.com` for Database.com orgs), Experience Cloud and
+/// Sites hosts (`NAME.my.site.com`, `NAME.my.salesforce-sites.com`, per
+/// "My Domain URL Formats"), Government Cloud (`*.salesforce.mil`) and
+/// Salesforce on Alibaba Cloud (`*.sfcrmproducts.cn`, `*.force.com.cn`).
+/// Only subdomains match: no org is served from a bare domain.
 pub const SALESFORCE_DOMAINS: &[&str] = &[
     "salesforce.com",
     "force.com",
