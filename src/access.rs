@@ -8,17 +8,22 @@
 //! store, because another process may have refreshed (or rotated the refresh
 //! token) while we waited, and reusing a rotated refresh token makes
 //! Salesforce revoke the whole chain (RFC 9700 §4.14). A new refresh token is
-//! stored before the new access token is used or printed.
+//! stored before the new access token is used or printed, and before the
+//! answer's URLs are judged: an answer refused for a foreign instance URL
+//! still leaves the live refresh token in the store. A refresh sends the
+//! client secret of this connection's app only (`secrets::client_secret`).
 
 use crate::app::Context;
+use crate::config::Config;
 use crate::error::{Error, Exit, Result};
 use crate::index::connection::{Connection, Health};
-use crate::index::files;
+use crate::index::{files, validate};
 use crate::output;
 use crate::salesforce::errors::is_app_blocked;
-use crate::salesforce::hosts::{PRODUCTION, SANDBOX, parse_server_url};
+use crate::salesforce::hosts::{PRODUCTION, SANDBOX};
 use crate::salesforce::http::Http;
 use crate::salesforce::oauth::{AppConfig, PLATFORM_CLI};
+use crate::secrets::client_secret::{self, ForRefresh};
 use crate::secrets::secret::Secret;
 use crate::secrets::{SecretStore, StoredTokens, load_tokens, save_tokens};
 use chrono::{DateTime, SubsecRound, Utc};
@@ -62,6 +67,9 @@ pub struct Access {
 }
 
 pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> Result<Access> {
+    // Commands resolve connections through `Index::resolve`, which checks
+    // them; checked again here, where every token is handed out.
+    validate::connection(connection)?;
     let alias = &connection.alias;
     output::debug(&format!(
         "{alias}: reading its secret from the {} store",
@@ -146,19 +154,26 @@ fn refresh(
     current: StoredTokens,
 ) -> Result<Access> {
     let http = Http::new()?;
+    let secret = client_secret::for_refresh(
+        &connection.client_id,
+        current.client_secret.as_ref(),
+        configured_client_id(ctx).as_deref(),
+    );
     let app = AppConfig {
         login_url: connection.login_url.clone(),
         client_id: connection.client_id.clone(),
-        client_secret: std::env::var("SFCONNECT_CLIENT_SECRET")
-            .ok()
-            .filter(|s| !s.is_empty())
-            .map(Secret::new),
+        client_secret: secret.secret.clone(),
     };
-    let tokens = match app.refresh(&http, &current.refresh_token) {
+    let mut tokens = match app.refresh(&http, &current.refresh_token) {
         Ok(tokens) => tokens,
-        Err(err) => return Err(failed(ctx, connection, err)),
+        Err(err) => {
+            return Err(failed(
+                ctx,
+                connection,
+                explain_secret(connection, &secret, err),
+            ));
+        }
     };
-    parse_server_url(&tokens.instance_url, "instance URL")?;
     let rotated = tokens.refresh_token.is_some();
     output::debug(&format!(
         "{}: refreshed{}",
@@ -169,22 +184,43 @@ fn refresh(
             ""
         }
     ));
+    // Salesforce took the variable's secret: from now on it is this
+    // connection's own.
+    let ForRefresh { secret, adopt } = secret;
+    let client_secret = if adopt {
+        secret
+    } else {
+        current.client_secret.clone()
+    };
+    if let Err(refused) = tokens.check_urls(&connection.login_url) {
+        // The answer is refused, but a rotated refresh token in it is now the
+        // only live one: keep it, with the cached access token we had.
+        if let Some(refresh_token) = tokens.refresh_token.take() {
+            let kept = StoredTokens {
+                refresh_token,
+                client_secret,
+                ..current
+            };
+            save_rotated(store, connection, &kept)?;
+        }
+        return Err(refused);
+    }
     let updated = StoredTokens {
         refresh_token: tokens.refresh_token.unwrap_or(current.refresh_token),
         access_token: Some(tokens.access_token.clone()),
         access_issued_at_ms: Some(tokens.issued_at_ms),
+        client_secret,
     };
-    if let Err(err) = save_tokens(store, &connection.id, &updated) {
-        if rotated {
-            // The old refresh token died with the rotation; the new one
-            // exists only in this process now.
-            output::warn(&format!(
-                "Salesforce rotated the refresh token of {} but it could not be stored; the connection will need `{}`",
-                connection.alias,
-                relink_command(connection)
-            ));
-        }
-        return Err(err);
+    if rotated {
+        save_rotated(store, connection, &updated)?;
+    } else {
+        save_tokens(store, &connection.id, &updated)?;
+    }
+    if adopt {
+        output::note(&format!(
+            "{}: kept the client secret from SFCONNECT_CLIENT_SECRET with this connection; it no longer needs the variable",
+            connection.alias
+        ));
     }
     let issued_at = DateTime::from_timestamp_millis(tokens.issued_at_ms).unwrap_or_else(Utc::now);
     let health = health("ok", "refreshed", Utc::now());
@@ -196,6 +232,52 @@ fn refresh(
         token: tokens.access_token,
         issued_at,
     })
+}
+
+/// Stores tokens holding a rotated refresh token; the old one died with the
+/// rotation, so a failure here means the connection must be linked again.
+fn save_rotated(
+    store: &dyn SecretStore,
+    connection: &Connection,
+    tokens: &StoredTokens,
+) -> Result<()> {
+    save_tokens(store, &connection.id, tokens).inspect_err(|_| {
+        output::warn(&format!(
+            "Salesforce rotated the refresh token of {} but it could not be stored; the connection will need `{}`",
+            connection.alias,
+            relink_command(connection)
+        ));
+    })
+}
+
+/// The client id the user configured (`SFCONNECT_CLIENT_ID`, else the config
+/// file), which says whose secret `SFCONNECT_CLIENT_SECRET` is. Only looked
+/// up when that variable is set.
+fn configured_client_id(ctx: &Context) -> Option<String> {
+    if !client_secret::variable_is_set() {
+        return None;
+    }
+    std::env::var("SFCONNECT_CLIENT_ID")
+        .ok()
+        .filter(|id| !id.trim().is_empty())
+        .or_else(|| {
+            Config::load(&ctx.config_dir)
+                .ok()?
+                .get("client-id")
+                .map(String::from)
+        })
+}
+
+/// A refusal of the app's credentials when no secret was sent: say how to
+/// give this connection its secret.
+fn explain_secret(connection: &Connection, sent: &ForRefresh, err: Error) -> Error {
+    if sent.secret.is_some() || err.salesforce_code.as_deref() != Some("invalid_client") {
+        return err;
+    }
+    err.with_hint(format!(
+        "if the app requires a client secret, refresh once with SFCONNECT_CLIENT_SECRET set to it and SFCONNECT_CLIENT_ID={}: sfconnect sends the secret only for the app whose client id is configured, and then keeps it with {}",
+        connection.client_id, connection.alias
+    ))
 }
 
 /// Records what a failed refresh says about the connection, and completes

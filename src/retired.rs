@@ -7,11 +7,13 @@
 //! `retired` only once Salesforce has revoked its token (or said it was
 //! dead). When Salesforce cannot be reached, or the process dies, it stays
 //! there and later network commands retry. Nothing is forgotten while it
-//! could still be valid at Salesforce.
+//! could still be valid at Salesforce, and nothing is sent for a record that
+//! fails its checks (`index::validate`).
 
 use crate::app::Context;
 use crate::error::Result;
 use crate::index::connection::{Connection, Retired};
+use crate::index::validate;
 use crate::output;
 use crate::salesforce::http::Http;
 use crate::salesforce::revoke::revoke;
@@ -62,6 +64,8 @@ pub fn retry(ctx: &Context, http: &Http, except: &[&str]) {
 }
 
 fn revoke_and_forget(ctx: &Context, http: &Http, retired: &Retired) -> Result<()> {
+    // A hand-edited record must not send the token elsewhere.
+    validate::retired(retired)?;
     let store = ctx.store_named(&retired.store, &retired.alias)?;
     if let Some(tokens) = load_tokens(store.as_ref(), &retired.id)? {
         revoke(http, &retired.login_url, &tokens.refresh_token)?;

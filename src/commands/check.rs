@@ -4,13 +4,16 @@
 //! the timeout, and the verdict is recorded in the index so `tokens list`
 //! shows it without a network call. A nightly script learns here, not from
 //! a failed job, that a connection was revoked or pushed out by the
-//! five-approval limit.
+//! five-approval limit. An index entry that fails its checks
+//! (`index::validate`) is reported `invalid` without any network request,
+//! and not recorded: the others are still checked.
 
 use crate::access::{self, Freshness};
 use crate::app::Context;
 use crate::cli::CheckArgs;
 use crate::error::{Error, Exit, Result};
 use crate::index::connection::{Connection, Health};
+use crate::index::validate;
 use crate::output;
 use crate::salesforce::http;
 use chrono::{SecondsFormat, Utc};
@@ -63,6 +66,9 @@ pub fn check(
     // Every Salesforce call of this process gives up after the timeout, so
     // each check is bounded and none is abandoned half-way through a refresh.
     http::set_timeout(Duration::from_secs(timeout_secs));
+    let (targets, invalid): (Vec<Connection>, Vec<Connection>) = targets
+        .into_iter()
+        .partition(|c| validate::connection(c).is_ok());
     let handles: Vec<_> = targets
         .into_iter()
         .map(|connection| {
@@ -81,7 +87,18 @@ pub fn check(
     if let Ok(http) = http::Http::new() {
         crate::retired::retry(ctx, &http, &[]);
     }
-    Ok(results.into_iter().map(|(c, h)| (c.alias, h)).collect())
+    let mut all: Vec<(String, Health)> = results.into_iter().map(|(c, h)| (c.alias, h)).collect();
+    for connection in invalid {
+        let why = validate::connection(&connection).expect_err("partitioned as invalid");
+        all.push((
+            connection.alias,
+            access::health("invalid", &why.message, Utc::now()),
+        ));
+    }
+    if aliases.is_empty() {
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    Ok(all)
 }
 
 fn verify(ctx: &Context, connection: &Connection) -> Health {
@@ -109,7 +126,8 @@ fn record(ctx: &Context, results: &[(Connection, Health)]) {
     }
 }
 
-/// 0 when all are ok, 4 when any needs re-linking, else 5.
+/// 0 when all are ok; 2 when any index entry is invalid (a person must
+/// repair or forget it); else 4 when any needs re-linking; else 5.
 pub fn verdict(results: &[(String, Health)]) -> Result<()> {
     let bad: Vec<&(String, Health)> = results.iter().filter(|(_, h)| h.status != "ok").collect();
     if bad.is_empty() {
@@ -119,7 +137,9 @@ pub fn verdict(results: &[(String, Health)]) -> Result<()> {
         .iter()
         .map(|(a, h)| format!("{a} ({})", h.status))
         .collect();
-    let exit = if bad.iter().any(|(_, h)| h.status == "revoked") {
+    let exit = if bad.iter().any(|(_, h)| h.status == "invalid") {
+        Exit::Usage
+    } else if bad.iter().any(|(_, h)| h.status == "revoked") {
         Exit::RelinkNeeded
     } else {
         Exit::Network

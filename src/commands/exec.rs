@@ -2,7 +2,9 @@
 //! its environment.
 //!
 //! The token goes through the environment, never argv, where any local user
-//! could read it with `ps` (security checklist, "Files and processes").
+//! could read it with `ps` (security checklist, "Files and processes"). The
+//! client secret does not: `main` takes `SFCONNECT_CLIENT_SECRET` out of the
+//! environment before anything runs (`secrets::client_secret`).
 //! stdin, stdout and stderr pass straight through, and we exit with the
 //! child's code, or 128+N when signal N ended it, as shells do.
 

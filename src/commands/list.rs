@@ -7,6 +7,7 @@ use crate::cli::ListArgs;
 use crate::error::Result;
 use crate::index::connection::{Connection, host_kind};
 use crate::output::{self, Style};
+use crate::salesforce::errors::clean;
 use chrono::{DateTime, Utc};
 
 pub fn run(ctx: &Context, args: ListArgs) -> Result<()> {
@@ -55,6 +56,8 @@ fn table(connections: &[Connection]) -> String {
     let rows: Vec<[String; 8]> = connections
         .iter()
         .map(|c| {
+            // The index can be edited: no control character reaches the
+            // terminal from it.
             [
                 c.alias.clone(),
                 c.username.clone(),
@@ -65,6 +68,7 @@ fn table(connections: &[Connection]) -> String {
                 day(c.last_used_at),
                 status(c),
             ]
+            .map(|cell| clean(&cell))
         })
         .collect();
     let mut widths = header.map(str::len);

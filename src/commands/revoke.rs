@@ -6,11 +6,14 @@
 //! explicitly with `--local-only`. When Salesforce cannot be reached nothing
 //! is changed. The index entry is removed before the secret, so a crash in
 //! between leaves at worst an orphaned secret, never an entry without one.
+//! An entry that fails its checks (`index::validate`) sends nothing
+//! anywhere: only `--local-only` forgets it.
 
 use crate::app::Context;
 use crate::cli::RevokeArgs;
 use crate::error::{Error, Result};
 use crate::index::connection::Connection;
+use crate::index::validate;
 use crate::output;
 use crate::salesforce::http::Http;
 use crate::salesforce::revoke::{Revoked, revoke};
@@ -67,6 +70,14 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
             unknown.join(", ")
         ))
         .with_hint(index.aliases_hint()));
+    }
+    if !args.local_only {
+        for alias in &aliases {
+            validate::connection(index.find(alias).expect("checked above")).map_err(|e| Error {
+                message: format!("{}; nothing was revoked", e.message),
+                ..e
+            })?;
+        }
     }
     if aliases.is_empty() {
         output::note("Nothing is linked; nothing to revoke.");

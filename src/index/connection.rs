@@ -92,8 +92,15 @@ impl Index {
 
     /// The connection a command acts on: the alias given, else
     /// `SFCONNECT_ALIAS`, else the only connection. Never a stored "current"
-    /// connection, which would race between shells.
+    /// connection, which would race between shells. An entry that fails
+    /// `validate::connection` is refused (exit 2).
     pub fn resolve(&self, alias: Option<&str>) -> Result<&Connection> {
+        let found = self.resolve_unchecked(alias)?;
+        crate::index::validate::connection(found)?;
+        Ok(found)
+    }
+
+    fn resolve_unchecked(&self, alias: Option<&str>) -> Result<&Connection> {
         let from_env = std::env::var("SFCONNECT_ALIAS")
             .ok()
             .filter(|a| !a.is_empty());

@@ -32,6 +32,13 @@ pub struct FileLock {
 }
 
 pub fn lock(dir: &Path, name: &str) -> Result<FileLock> {
+    // A name from the index (a connection id) must not lead out of `dir`.
+    if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) {
+        return Err(Error::unexpected(format!(
+            "refusing the lock name {name:?}: it would not stay in {}",
+            dir.display()
+        )));
+    }
     ensure_private_dir(dir)?;
     let path = dir.join(format!("{name}.lock"));
     let file = open_private(
@@ -166,6 +173,17 @@ mod tests {
         assert!(read_if_exists(&link).is_err());
         assert!(write_atomic(&link, b"x").is_err());
         assert_eq!(fs::read_to_string(&outside).unwrap(), "{}");
+    }
+
+    #[test]
+    fn lock_names_stay_in_their_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let locks = dir.path().join("locks");
+        for bad in ["../escaped", "a/b", "..", "", "a\\b"] {
+            assert!(lock(&locks, bad).is_err(), "{bad}");
+        }
+        assert!(!dir.path().join("escaped.lock").exists());
+        drop(lock(&locks, "0123456789abcdef0123456789abcdef").unwrap());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! What sfconnect remembers outside the secret store: the connection records
 //! (and the retired-token queue), the index file that holds them under a
-//! lock, atomic file writes, and the fixed timestamp form they use.
+//! lock, atomic file writes, the fixed timestamp form they use, and the
+//! checks an entry passes before it is used.
 //!
 //! Never a token: secrets live in `secrets/`. Nothing here calls Salesforce;
 //! settling retired tokens does, so it lives beside `access.rs`.
@@ -9,3 +10,4 @@ pub mod connection;
 pub mod files;
 pub mod registry;
 pub mod timestamp;
+pub mod validate;

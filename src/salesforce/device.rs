@@ -58,6 +58,10 @@ struct TokenBody {
     id: String,
     issued_at: Option<String>,
     scope: Option<String>,
+    #[serde(default)]
+    sfdc_community_url: Option<String>,
+    #[serde(default)]
+    sfdc_site_url: Option<String>,
 }
 
 /// Asks for a device code and user code.
@@ -228,6 +232,10 @@ fn tokens(answer: &Answer, app: &AppConfig) -> Result<Tokens> {
         refresh_token: body.refresh_token.map(Secret::new),
         instance_url: body.instance_url.trim_end_matches('/').to_string(),
         identity_url: body.id,
+        community_urls: super::oauth::community_urls([
+            &body.sfdc_community_url,
+            &body.sfdc_site_url,
+        ]),
         issued_at_ms: body
             .issued_at
             .and_then(|ms| ms.parse().ok())

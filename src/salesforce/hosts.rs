@@ -8,6 +8,14 @@
 //! the test seam: tests aim sfconnect at a fake server on 127.0.0.1 without
 //! any hidden switch.
 //!
+//! URLs that Salesforce hands back (`instance_url`, `id`,
+//! `sfdc_community_url`) are held to more than the scheme, because a bearer
+//! token follows them: `https` on the login host or on one of Salesforce's
+//! own domains, or, only when the login URL is itself a loopback address,
+//! `http` or `https` on a loopback address (security checklist, "A bearer
+//! token goes only to a host that belongs there"). `localhost` counts as
+//! loopback only when it resolves to loopback addresses alone.
+//!
 //! `--login-url` is forgiving, because users paste what their browser shows:
 //! a bare host gets `https://`; a Lightning, Visualforce or Setup host
 //! becomes its My Domain login host; on Salesforce's own hosts
@@ -19,7 +27,7 @@
 //! Domain.
 
 use crate::error::{Error, Result};
-use std::net::IpAddr;
+use std::net::{IpAddr, ToSocketAddrs};
 use url::Url;
 
 pub const PRODUCTION: &str = "https://login.salesforce.com";
@@ -213,21 +221,112 @@ pub fn require_safe_scheme(url: &Url, what: &str) -> Result<()> {
     }
 }
 
-/// `localhost`, 127.0.0.0/8 or `[::1]`.
+/// 127.0.0.0/8, `[::1]`, or `localhost` when it resolves to loopback
+/// addresses only (a hosts file or resolver could point it elsewhere, and
+/// plain http there would cross the network in clear text).
 pub fn is_loopback_host(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    bare.eq_ignore_ascii_case("localhost")
-        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    is_loopback_with(host, resolve)
 }
 
-/// Checks a URL that Salesforce handed us (instance URL, identity URL) by the
-/// same rule, so a tampered response cannot send a token over plain http.
-pub fn parse_server_url(input: &str, what: &str) -> Result<Url> {
-    let url = Url::parse(input).map_err(|_| {
-        Error::network(format!("Salesforce returned a malformed {what}: {input:?}"))
-    })?;
-    require_safe_scheme(&url, what).map_err(|e| Error::network(e.message))?;
-    Ok(url)
+fn is_loopback_with(host: &str, resolve: impl Fn(&str) -> Vec<IpAddr>) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        return ip.is_loopback();
+    }
+    if !bare.eq_ignore_ascii_case("localhost") {
+        return false;
+    }
+    let addresses = resolve("localhost");
+    !addresses.is_empty() && addresses.iter().all(IpAddr::is_loopback)
+}
+
+fn resolve(host: &str) -> Vec<IpAddr> {
+    (host, 0)
+        .to_socket_addrs()
+        .map(|addresses| addresses.map(|a| a.ip()).collect())
+        .unwrap_or_default()
+}
+
+/// Salesforce's own domains, where a URL from a token response may point
+/// besides the login host. Org, instance and My Domain hosts
+/// (`*.salesforce.com`, `*.force.com`, `*.cloudforce.com`: the allowlist of
+/// Salesforce help article 000003652, as sfdx-core's `isSalesforceDomain`
+/// cites it; `*.database.com` for Database.com orgs), Experience Cloud and
+/// Sites hosts (`NAME.my.site.com`, `NAME.my.salesforce-sites.com`, per
+/// "My Domain URL Formats"), Government Cloud (`*.salesforce.mil`) and
+/// Salesforce on Alibaba Cloud (`*.sfcrmproducts.cn`, `*.force.com.cn`).
+/// Only subdomains match: no org is served from a bare domain.
+pub const SALESFORCE_DOMAINS: &[&str] = &[
+    "salesforce.com",
+    "force.com",
+    "site.com",
+    "salesforce-sites.com",
+    "cloudforce.com",
+    "database.com",
+    "salesforce.mil",
+    "sfcrmproducts.cn",
+    "force.com.cn",
+];
+
+/// A host under one of `SALESFORCE_DOMAINS` (as the URL parser gives it:
+/// lower case, punycode).
+pub fn is_salesforce_domain(host: &str) -> bool {
+    SALESFORCE_DOMAINS.iter().any(|domain| {
+        host.strip_suffix(domain)
+            .is_some_and(|rest| rest.len() > 1 && rest.ends_with('.'))
+    })
+}
+
+/// Judges a URL from a token response (or read back from the index) against
+/// the login URL it came from: `Ok` with the URL normalised (lower-case
+/// scheme and host, default port dropped, no query, fragment or trailing
+/// slash), or `Err` with a short reason such as "its host evil.example is
+/// neither the login host nor a Salesforce domain".
+pub fn check_server_url(login_url: &str, input: &str) -> Result<String, String> {
+    let login = Url::parse(login_url).map_err(|_| "the login URL is malformed".to_string())?;
+    let login_host = login.host_str().unwrap_or_default();
+    let mut url = Url::parse(input.trim()).map_err(|e| format!("it is not a URL ({e})"))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("it carries a user name or password".to_string());
+    }
+    let host = url.host_str().unwrap_or_default().to_string();
+    if host.is_empty() {
+        return Err("it has no host".to_string());
+    }
+    let loopback_login = is_loopback_host(login_host);
+    let trusted_host = host.eq_ignore_ascii_case(login_host) || is_salesforce_domain(&host);
+    match url.scheme() {
+        "http" | "https" if loopback_login && is_loopback_host(&host) => {}
+        "https" if trusted_host => {}
+        "https" => {
+            return Err(format!(
+                "its host {host} is neither the login host nor a Salesforce domain"
+            ));
+        }
+        "http" => {
+            return Err(
+                "it uses plain http, allowed only to a loopback address when the login URL is one too"
+                    .to_string(),
+            );
+        }
+        _ => return Err("it is not an https URL".to_string()),
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+/// Checks a URL that Salesforce handed us (`what`: "instance URL",
+/// "identity URL", ...) by `check_server_url`, before any token goes to it;
+/// the normalised URL, or an exit-5 error that quotes no control character.
+pub fn parse_server_url(login_url: &str, input: &str, what: &str) -> Result<String> {
+    check_server_url(login_url, input).map_err(|why| {
+        Error::network(format!(
+            "Salesforce answered with an {what} sfconnect does not send tokens to, {:?}: {why}; nothing was sent there",
+            super::errors::clean(input)
+        ))
+        .with_hint("if this is a genuine Salesforce host, report it; a proxy or server that rewrites Salesforce's answers can cause this")
+    })
 }
 
 #[cfg(test)]
@@ -401,9 +500,116 @@ mod tests {
     }
 
     #[test]
-    fn server_urls_follow_the_same_rule() {
-        assert!(parse_server_url("https://acme.my.salesforce.com", "instance URL").is_ok());
-        let err = parse_server_url("http://evil.example", "instance URL").unwrap_err();
+    fn server_urls_stay_on_the_login_host_or_salesforce() {
+        let ok = |login: &str, input: &str| {
+            check_server_url(login, input).unwrap_or_else(|why| panic!("{input}: {why}"))
+        };
+        let prod = "https://login.salesforce.com";
+        assert_eq!(
+            ok(prod, "https://Acme.My.Salesforce.com:443/"),
+            "https://acme.my.salesforce.com"
+        );
+        assert_eq!(
+            ok(prod, "https://login.salesforce.com/id/00D/005?x=1#y"),
+            "https://login.salesforce.com/id/00D/005"
+        );
+        for good in [
+            "https://acme.my.site.com/partners",
+            "https://acme.my.salesforce-sites.com",
+            "https://na1.cloudforce.com",
+            "https://acme.lightning.force.com",
+            "https://acme.my.salesforce.mil",
+            "https://acme.my.sfcrmproducts.cn",
+            "https://acme.my.force.com.cn",
+            "https://acme.database.com",
+        ] {
+            ok(prod, good);
+        }
+        // A custom login host (Experience Cloud custom domain) is trusted
+        // for itself, not for its neighbours.
+        let custom = "https://login.acme.com/partners";
+        ok(custom, "https://login.acme.com/partners");
+        ok(custom, "https://acme.my.salesforce.com");
+        assert!(check_server_url(custom, "https://www.acme.com").is_err());
+        for bad in [
+            "https://evil.example",
+            "https://salesforce.com.evil.example",
+            "https://evilsalesforce.com",
+            "https://salesforce.com",
+            "https://acme.my.salesforce.com.",
+            "https://acme.my.salesforce.com@evil.example",
+            "https://u:p@acme.my.salesforce.com",
+            "http://acme.my.salesforce.com",
+            "http://127.0.0.1:8080",
+            "ftp://acme.my.salesforce.com",
+            "acme.my.salesforce.com",
+            "https://evil\u{1b}[31m.example",
+            "",
+        ] {
+            assert!(check_server_url(prod, bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn loopback_logins_allow_loopback_servers_only() {
+        let local = "http://127.0.0.1:9";
+        for good in [
+            "http://127.0.0.1:4000",
+            "HTTP://127.1:4000/",
+            "https://[::1]:4000",
+            "https://acme.my.salesforce.com",
+        ] {
+            assert!(check_server_url(local, good).is_ok(), "{good}");
+        }
+        assert_eq!(
+            check_server_url(local, "HTTP://127.1:4000/").unwrap(),
+            "http://127.0.0.1:4000"
+        );
+        for bad in [
+            "http://10.0.0.1",
+            "https://evil.example",
+            "http://acme.my.salesforce.com",
+        ] {
+            assert!(check_server_url(local, bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn refusals_are_network_errors_without_control_characters() {
+        let err = parse_server_url(
+            "https://login.salesforce.com",
+            "https://evil.example/\u{1b}]0;owned\u{7}",
+            "instance URL",
+        )
+        .unwrap_err();
         assert_eq!(err.exit, Exit::Network);
+        assert!(err.message.contains("evil.example"), "{}", err.message);
+        assert!(
+            !err.message.chars().any(char::is_control),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn localhost_is_loopback_only_when_it_resolves_there() {
+        let to = |addresses: &'static [&'static str]| {
+            move |_: &str| -> Vec<IpAddr> { addresses.iter().map(|a| a.parse().unwrap()).collect() }
+        };
+        assert!(is_loopback_with("localhost", to(&["127.0.0.1", "::1"])));
+        assert!(is_loopback_with("LocalHost", to(&["127.0.0.1"])));
+        assert!(!is_loopback_with(
+            "localhost",
+            to(&["127.0.0.1", "10.1.2.3"])
+        ));
+        assert!(!is_loopback_with("localhost", to(&[])));
+        assert!(is_loopback_with("127.8.9.10", to(&[])));
+        assert!(is_loopback_with("[::1]", to(&[])));
+        assert!(!is_loopback_with(
+            "localhost.evil.example",
+            to(&["127.0.0.1"])
+        ));
+        assert!(!is_salesforce_domain("salesforce.com"));
+        assert!(is_salesforce_domain("a.salesforce.com"));
     }
 }

@@ -7,6 +7,9 @@
 //! (security checklist, "Timeouts on every network call"). Failures name the
 //! host and what failed, with exit 5, and never quote a URL's query.
 //!
+//! Proxies come from the environment, except that plain `http` to a
+//! loopback address never goes through one (`proxy`).
+//!
 //! `Http` also implements oauth2's `SyncHttpClient`, the small adapter the
 //! oauth2 crate needs since its own reqwest feature pins an older reqwest.
 
@@ -44,11 +47,12 @@ impl Http {
         // second call finds one installed already, which is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let timeout = Duration::from_secs(timeout_secs());
-        let client = Client::builder()
+        let builder = Client::builder()
             .user_agent(concat!("sfconnect/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .timeout(timeout)
+            .timeout(timeout);
+        let client = super::proxy::configure(builder)
             .build()
             .map_err(|e| Error::unexpected(format!("cannot set up HTTPS: {}", chain(&e))))?;
         Ok(Http { client })

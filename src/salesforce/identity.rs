@@ -1,7 +1,9 @@
 //! Who logged in: username, org id and user id, from Salesforce's OpenID
 //! `userinfo` endpoint on the instance, falling back to the identity URL
 //! (`id` in the token response) when userinfo is not available
-//! (docs/salesforce-oauth.md §7).
+//! (docs/salesforce-oauth.md §7). Both URLs come from the token response, so each
+//! is judged against the login URL (`hosts::parse_server_url`) before the
+//! access token goes to it.
 
 use super::hosts::parse_server_url;
 use super::http::Http;
@@ -33,10 +35,13 @@ struct IdentityDocument {
 
 pub fn fetch(
     http: &Http,
+    login_url: &str,
     instance_url: &str,
     identity_url: &str,
     access_token: &Secret,
 ) -> Result<Identity> {
+    let instance_url = parse_server_url(login_url, instance_url, "instance URL")?;
+    let identity_url = parse_server_url(login_url, identity_url, "identity URL")?;
     let userinfo = format!("{instance_url}/services/oauth2/userinfo");
     match get_json::<UserInfo>(http, &userinfo, access_token) {
         Ok(Some(info)) => Ok(Identity {
@@ -46,10 +51,10 @@ pub fn fetch(
         }),
         Ok(None) => {
             let doc: IdentityDocument =
-                get_json(http, identity_url, access_token)?.ok_or_else(|| {
+                get_json(http, &identity_url, access_token)?.ok_or_else(|| {
                     Error::network(format!(
                         "{} did not answer the identity request",
-                        host_of(identity_url)
+                        host_of(&identity_url)
                     ))
                 })?;
             Ok(Identity {
@@ -62,17 +67,17 @@ pub fn fetch(
     }
 }
 
-/// GETs JSON with the bearer token; `Ok(None)` for a 4xx answer.
+/// GETs JSON with the bearer token from a URL already judged; `Ok(None)`
+/// for a 4xx answer.
 fn get_json<T: serde::de::DeserializeOwned>(
     http: &Http,
     url: &str,
     access_token: &Secret,
 ) -> Result<Option<T>> {
-    let parsed = parse_server_url(url, "identity URL")?;
     let host = host_of(url);
     let request = http
         .client()
-        .get(parsed)
+        .get(url)
         .bearer_auth(access_token.expose())
         .header(reqwest::header::ACCEPT, "application/json");
     let answer = http.send(request, &host)?;

@@ -5,9 +5,12 @@
 //! response has no `expires_in` but `instance_url`, `id` and `issued_at` in
 //! milliseconds as a string; a refresh answer carries a `refresh_token` only
 //! when rotation is on; client credentials go in the form body, and a client
-//! secret is sent only when the user supplied one.
+//! secret is sent only for the app it belongs to (`secrets::client_secret`).
+//! The URLs in the answer are judged by `hosts::check_server_url` before a
+//! token follows them (`Tokens::check_urls`).
 
 use super::errors::{Stage, token_endpoint_error};
+use super::hosts::parse_server_url;
 use super::http::Http;
 use crate::error::{Error, Result};
 use crate::secrets::secret::Secret;
@@ -27,13 +30,18 @@ use serde::{Deserialize, Serialize};
 pub const PLATFORM_CLI: &str = "PlatformCLI";
 
 /// The fields Salesforce adds to a token response. Unknown ones (such as
-/// `sfdc_community_url` or `api_instance_url`) are ignored.
+/// `api_instance_url`) are ignored; the Experience Cloud site URL is read
+/// under both its names (docs/salesforce-oauth.md §2) only to be checked.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct SalesforceFields {
     instance_url: String,
     id: String,
     #[serde(default)]
     issued_at: Option<String>,
+    #[serde(default)]
+    sfdc_community_url: Option<String>,
+    #[serde(default)]
+    sfdc_site_url: Option<String>,
 }
 
 impl ExtraTokenFields for SalesforceFields {}
@@ -60,15 +68,33 @@ pub struct AppConfig {
     pub client_secret: Option<Secret>,
 }
 
-/// What a successful token request gives us.
+/// What a successful token request gives us. The URLs are as Salesforce
+/// sent them until `check_urls` has judged and normalised them.
 #[derive(Debug)]
 pub struct Tokens {
     pub access_token: Secret,
     pub refresh_token: Option<Secret>,
     pub instance_url: String,
     pub identity_url: String,
+    /// The Experience Cloud site (`sfdc_community_url` or `sfdc_site_url`),
+    /// for a site member's login.
+    pub community_urls: Vec<String>,
     pub issued_at_ms: i64,
     pub scopes: Vec<String>,
+}
+
+impl Tokens {
+    /// Judges every URL of the answer against the login URL it came from
+    /// and replaces each by its normalised form; an error (exit 5) names
+    /// the first refused one. Nothing is sent to any of them before this.
+    pub fn check_urls(&mut self, login_url: &str) -> Result<()> {
+        self.instance_url = parse_server_url(login_url, &self.instance_url, "instance URL")?;
+        self.identity_url = parse_server_url(login_url, &self.identity_url, "identity URL")?;
+        for url in &mut self.community_urls {
+            *url = parse_server_url(login_url, url, "Experience Cloud site URL")?;
+        }
+        Ok(())
+    }
 }
 
 /// A login in progress: the URL to open and what must come back.
@@ -175,8 +201,9 @@ impl AppConfig {
             refresh_token: response
                 .refresh_token()
                 .map(|t| Secret::new(t.secret().clone())),
-            instance_url: extra.instance_url.trim_end_matches('/').to_string(),
+            instance_url: extra.instance_url.clone(),
             identity_url: extra.id.clone(),
+            community_urls: community_urls([&extra.sfdc_community_url, &extra.sfdc_site_url]),
             issued_at_ms,
             scopes: response
                 .scopes()
@@ -184,6 +211,16 @@ impl AppConfig {
                 .unwrap_or_default(),
         })
     }
+}
+
+/// The site URLs a token answer names, empty ones left out.
+pub fn community_urls(fields: [&Option<String>; 2]) -> Vec<String> {
+    fields
+        .into_iter()
+        .flatten()
+        .filter(|url| !url.trim().is_empty())
+        .cloned()
+        .collect()
 }
 
 pub fn host_of(url: &str) -> String {

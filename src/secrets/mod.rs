@@ -1,13 +1,14 @@
 //! Where secrets live: the `SecretStore` seam and what we keep in it.
 //!
 //! One entry per connection, keyed by the connection's stable id, holding the
-//! refresh token and the cached access token with its issue time as one JSON
-//! value. Absence is a value (`Ok(None)`), never an error: "not found" and
+//! refresh token, the cached access token with its issue time, and the app's
+//! client secret when it needs one (`client_secret`), as one JSON value. Absence is a value (`Ok(None)`), never an error: "not found" and
 //! "the keychain failed" must not be confused (cargo's credential protocol
 //! makes the same distinction). The stores: the OS keychain (default), the
 //! Linux kernel keyring (keyutils), a 0600 file (optionally encrypted) for
 //! explicit opt-in and tests, and an in-memory one for unit tests.
 
+pub mod client_secret;
 mod file;
 mod keyring;
 #[cfg(test)]
@@ -97,6 +98,10 @@ pub struct StoredTokens {
     /// epoch (Salesforce's `issued_at`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_issued_at_ms: Option<i64>,
+    /// The app's consumer secret, for an app that requires one: sent only
+    /// for this connection (`client_secret`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<Secret>,
 }
 
 pub fn load_tokens(store: &dyn SecretStore, id: &str) -> Result<Option<StoredTokens>> {
@@ -143,6 +148,13 @@ pub fn new_id() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Whether `id` has the shape `new_id` gives (32 lower-case hex digits). An
+/// id names the secret-store entry and the lock file, so an index entry
+/// with any other id is not used.
+pub fn is_connection_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +168,7 @@ mod tests {
             refresh_token: Secret::new("rt"),
             access_token: Some(Secret::new("at")),
             access_issued_at_ms: Some(42),
+            client_secret: None,
         };
         save_tokens(&store, "id1", &tokens).unwrap();
         let back = load_tokens(&store, "id1").unwrap().unwrap();
@@ -179,6 +192,17 @@ mod tests {
         assert_eq!(a.len(), 32);
         assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, b);
+        assert!(is_connection_id(&a));
+        for bad in [
+            "",
+            "../../../../tmp/x",
+            "0123456789ABCDEF0123456789abcdef",
+            "0123456789abcdef0123456789abcde",
+            "0123456789abcdef0123456789abcdef0",
+            "0123456789abcdef/123456789abcdef",
+        ] {
+            assert!(!is_connection_id(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -317,6 +317,7 @@ fn every_type_holding_a_secret_has_a_redacted_debug_or_none() {
                 refresh_token: secret(),
                 access_token: Some(secret()),
                 access_issued_at_ms: Some(1),
+                client_secret: Some(secret()),
             }
         ),
         format!(
@@ -326,6 +327,7 @@ fn every_type_holding_a_secret_has_a_redacted_debug_or_none() {
                 refresh_token: Some(secret()),
                 instance_url: "https://acme.my.salesforce.com".into(),
                 identity_url: "https://login.salesforce.com/id/00D/005".into(),
+                community_urls: vec![],
                 issued_at_ms: 1,
                 scopes: vec!["api".into()],
             }

@@ -23,3 +23,4 @@ mod shell;
 mod stores;
 mod support;
 mod token;
+mod trust;

@@ -291,14 +291,12 @@ fn app_config(args: &LinkArgs) -> Result<AppConfig> {
             PLATFORM_CLI.to_string()
         }
     };
-    let client_secret = std::env::var("SFCONNECT_CLIENT_SECRET")
-        .ok()
-        .filter(|s| !s.is_empty())
-        .map(Secret::new);
     Ok(AppConfig {
         login_url: login.url,
         client_id,
-        client_secret,
+        // The secret of the app being linked; `store` keeps it with the
+        // connection, the only one it is ever sent for.
+        client_secret: secrets::client_secret::from_environment(),
     })
 }
 

@@ -1,7 +1,9 @@
 //! Storing a fresh login, the same way for the browser and the device flow.
 //!
-//! Given the tokens of a completed login: check the instance URL, look up
-//! who logged in, store the secret, then the index entry; replace (and
+//! Given the tokens of a completed login: check the URLs Salesforce named
+//! (`Tokens::check_urls`) before the access token goes to any of them, look
+//! up who logged in, store the secret (with the app's client secret, when
+//! one was used), then the index entry; replace (and
 //! revoke) an older connection of the same user, org and app; and if
 //! anything fails, revoke the fresh refresh token so it does not hold one of
 //! the user's five approvals (docs/salesforce-oauth.md §5).
@@ -14,7 +16,6 @@ use crate::error::{Error, Result};
 use crate::index::connection::{Connection, Index, validate_alias};
 use crate::output;
 use crate::retired;
-use crate::salesforce::hosts::parse_server_url;
 use crate::salesforce::http::Http;
 use crate::salesforce::identity;
 use crate::salesforce::oauth::{AppConfig, Tokens};
@@ -30,7 +31,7 @@ pub fn store_login(
     app: &AppConfig,
     requested_scopes: &[String],
     http: &Http,
-    tokens: Tokens,
+    mut tokens: Tokens,
     (store_kind, store): (StoreKind, &dyn SecretStore),
 ) -> Result<Access> {
     let Some(refresh_token) = tokens.refresh_token.clone() else {
@@ -40,9 +41,10 @@ pub fn store_login(
         .with_hint("the app must allow the refresh_token (or offline_access) scope, and --scopes must include it"));
     };
     let stored = (|| {
-        parse_server_url(&tokens.instance_url, "instance URL")?;
+        tokens.check_urls(&app.login_url)?;
         let who = identity::fetch(
             http,
+            &app.login_url,
             &tokens.instance_url,
             &tokens.identity_url,
             &tokens.access_token,
@@ -75,6 +77,7 @@ pub fn store_login(
             refresh_token: refresh_token.clone(),
             access_token: Some(tokens.access_token.clone()),
             access_issued_at_ms: Some(tokens.issued_at_ms),
+            client_secret: app.client_secret.clone(),
         };
         save_tokens(store, &connection.id, &secret)?;
         let replaced = ctx.registry.update(|index| {

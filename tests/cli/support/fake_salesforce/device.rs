@@ -131,7 +131,14 @@ pub(super) fn poll(shared: &Shared, knobs: &Knobs, request: &TokenRequest) -> Re
         with_refresh,
     );
     let refresh = st.grants[index].current_refresh().map(str::to_string);
-    Ok(issue(&shared.base_url, &mut st, client, index, refresh))
+    Ok(issue(
+        &shared.base_url,
+        knobs,
+        &mut st,
+        client,
+        index,
+        refresh,
+    ))
 }
 
 /// `GET /setup/connect`: where the user would type the user code.

@@ -102,6 +102,14 @@ pub struct Knobs {
     pub device_deny: bool,
     /// After this, polling a device code answers `invalid_grant`.
     pub device_code_ttl: Duration,
+    /// Token answers name this `instance_url` instead of the fake's own URL
+    /// (a tampered or misrouted answer).
+    pub instance_url: Option<String>,
+    /// Token answers name this identity URL (`id`) instead of the fake's.
+    pub identity_url: Option<String>,
+    /// Token answers carry this `sfdc_community_url` (an Experience Cloud
+    /// member's login, §2).
+    pub community_url: Option<String>,
 }
 
 impl Default for Knobs {
@@ -133,6 +141,9 @@ impl Default for Knobs {
             device_approve_after_polls: 0,
             device_deny: false,
             device_code_ttl: Duration::from_secs(10 * 60),
+            instance_url: None,
+            identity_url: None,
+            community_url: None,
         }
     }
 }

@@ -163,7 +163,14 @@ fn authorization_code_grant(
         with_refresh,
     );
     let refresh = st.grants[index].current_refresh().map(str::to_string);
-    Ok(issue(&shared.base_url, &mut st, client, index, refresh))
+    Ok(issue(
+        &shared.base_url,
+        knobs,
+        &mut st,
+        client,
+        index,
+        refresh,
+    ))
 }
 
 fn refresh_token_grant(
@@ -205,12 +212,21 @@ fn refresh_token_grant(
     let grant = &mut st.grants[index];
     grant.use_count += 1;
     grant.last_used = Some(SystemTime::now());
-    Ok(issue(&shared.base_url, &mut st, client, index, rotated))
+    Ok(issue(
+        &shared.base_url,
+        knobs,
+        &mut st,
+        client,
+        index,
+        rotated,
+    ))
 }
 
-/// Mints an access token for a grant and builds the §3 success JSON.
+/// Mints an access token for a grant and builds the §3 success JSON (with
+/// the URLs the knobs put in place of the fake's own).
 pub(super) fn issue(
     base_url: &str,
+    knobs: &Knobs,
     st: &mut State,
     client: &FakeClient,
     grant: usize,
@@ -245,6 +261,15 @@ pub(super) fn issue(
     });
     if let Some(refresh) = refresh {
         body["refresh_token"] = json!(refresh);
+    }
+    if let Some(url) = &knobs.instance_url {
+        body["instance_url"] = json!(url);
+    }
+    if let Some(url) = &knobs.identity_url {
+        body["id"] = json!(url);
+    }
+    if let Some(url) = &knobs.community_url {
+        body["sfdc_community_url"] = json!(url);
     }
     if g.scope.iter().any(|s| s == "openid") {
         body["id_token"] = json!(id_token(
