@@ -10,7 +10,7 @@
 use crate::app::Context;
 use crate::cli::RevokeArgs;
 use crate::error::{Error, Result};
-use crate::index::connection::Connection;
+use crate::index::connection::{Connection, validate_alias};
 use crate::output;
 use crate::salesforce::http::Http;
 use crate::salesforce::revoke::{Revoked, revoke};
@@ -56,6 +56,9 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
         args.aliases.clone()
     };
     aliases.dedup();
+    for alias in &aliases {
+        validate_alias(alias)?;
+    }
     let unknown: Vec<&str> = aliases
         .iter()
         .filter(|a| index.find(a).is_none())

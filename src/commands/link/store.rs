@@ -65,7 +65,8 @@ pub fn store_login(
             },
             created_at: now,
             last_used_at: None,
-            last_refreshed_at: Some(now),
+            // Set by the first refresh; the login's own token is not one.
+            last_refreshed_at: None,
             store: store_kind.name().to_string(),
             id: secrets::new_id(),
             app_name: None,
