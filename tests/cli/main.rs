@@ -11,6 +11,7 @@ mod fake_server;
 mod files;
 mod hostile;
 mod keychain;
+mod keyutils;
 mod leaks;
 mod link;
 mod list;
