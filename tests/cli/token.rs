@@ -329,3 +329,41 @@ fn an_invalid_alias_exits_2_everywhere() {
     assert!(run.stderr.contains("SFCONNECT_ALIAS"), "{}", run.stderr);
     assert_eq!(sandbox.connections().len(), 1, "nothing was revoked");
 }
+
+/// After `tokens check` recorded a connection as revoked (or blocked),
+/// `token` asks Salesforce again instead of printing the cached token.
+#[test]
+fn a_connection_recorded_dead_is_not_served_from_the_cache() {
+    let sandbox = linked("prod");
+    let refresh = sandbox.tokens_of("prod")["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(sandbox.fake.revoke_refresh_token(&refresh));
+    sandbox.run(&["tokens", "check"]).expect(4);
+    assert_eq!(sandbox.connection("prod")["health"]["status"], "revoked");
+    let refreshes = sandbox.fake.token_requests("refresh_token");
+    let run = sandbox.run(&["token", "prod"]).expect(4);
+    assert_eq!(run.stdout, "", "no token printed");
+    assert_eq!(
+        sandbox.fake.token_requests("refresh_token"),
+        refreshes + 1,
+        "Salesforce was asked"
+    );
+
+    // Blocked: the cache is not used either, and once the admin approves
+    // the app again the token flows and the record says ok.
+    let sandbox = linked("prod");
+    sandbox.fake.knobs().refresh_error = Some((
+        400,
+        "invalid_app_access".into(),
+        "user is not admin approved to access this app".into(),
+    ));
+    sandbox.run(&["tokens", "check"]).expect(5);
+    assert_eq!(sandbox.connection("prod")["health"]["status"], "blocked");
+    sandbox.run(&["token", "prod"]).expect(4);
+    sandbox.fake.knobs().refresh_error = None;
+    let run = sandbox.run(&["token", "prod"]).expect(0);
+    assert_eq!(run.stdout.lines().count(), 1);
+    assert_eq!(sandbox.connection("prod")["health"]["status"], "ok");
+}
