@@ -98,6 +98,9 @@ pub struct Knobs {
     pub device_deny: bool,
     /// After this, polling a device code answers `invalid_grant`.
     pub device_code_ttl: Duration,
+    /// The revoke endpoint's errors come as a JSON object instead of the
+    /// documented form-encoded body (§6).
+    pub revoke_errors_as_json: bool,
 }
 
 impl Default for Knobs {
@@ -128,6 +131,7 @@ impl Default for Knobs {
             device_approve_after_polls: 0,
             device_deny: false,
             device_code_ttl: Duration::from_secs(10 * 60),
+            revoke_errors_as_json: false,
         }
     }
 }
