@@ -7,7 +7,7 @@
 //! when rotation is on; client credentials go in the form body, and a client
 //! secret is sent only when the user supplied one.
 
-use super::errors::{Stage, token_endpoint_error};
+use super::errors::{Stage, refused_secret, token_endpoint_error};
 use super::http::Http;
 use crate::error::{Error, Result};
 use crate::secrets::secret::Secret;
@@ -149,11 +149,17 @@ impl AppConfig {
     ) -> Result<Tokens> {
         let host = host_of(&self.login_url);
         let response = response.map_err(|e| match e {
-            RequestTokenError::ServerResponse(body) => token_endpoint_error(
-                body.error().as_ref(),
-                body.error_description().map(String::as_str).unwrap_or(""),
-                stage,
-            ),
+            RequestTokenError::ServerResponse(body) => {
+                let err = token_endpoint_error(
+                    body.error().as_ref(),
+                    body.error_description().map(String::as_str).unwrap_or(""),
+                    stage,
+                );
+                match self.client_secret {
+                    Some(_) => refused_secret(err),
+                    None => err,
+                }
+            }
             RequestTokenError::Request(error) => error,
             // The body is not shown: it could hold a token.
             RequestTokenError::Parse(error, _) => Error::network(format!(

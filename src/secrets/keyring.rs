@@ -56,9 +56,9 @@ impl KeyringStore {
         match rx.recv_timeout(timeout) {
             Ok(result) => result.map_err(|e| failure(backend, &e)),
             Err(_) => Err(Error::secret_store(format!(
-                "the {} did not answer within {} s while {what}",
+                "the {} did not answer within {} while {what}",
                 name(backend),
-                timeout.as_secs()
+                output::count(timeout.as_secs(), "second")
             ))
             .with_hint(match backend {
                 Backend::Keychain => "the keychain may be locked and waiting for a prompt nobody answers, or D-Bus is hung; unlock it, raise SFCONNECT_KEYCHAIN_TIMEOUT, or use --store keyutils / --store file",
@@ -234,9 +234,9 @@ impl SecretStore for KeyringStore {
         match rx.recv_timeout(timeout) {
             Ok(result) => result.map_err(|e| unavailable(backend, describe(backend, &e))),
             Err(_) => Err(Error::secret_store(format!(
-                "the {} did not answer within {} s while listing its entries",
+                "the {} did not answer within {} while listing its entries",
                 name(backend),
-                timeout.as_secs()
+                output::count(timeout.as_secs(), "second")
             ))),
         }
     }

@@ -86,7 +86,7 @@ fn a_hung_keychain_times_out_with_6() {
     sandbox.set_env("SFCONNECT_KEYCHAIN_TIMEOUT", "1");
     let run = sandbox.link(&[]).expect(6);
     assert!(
-        run.stderr.contains("did not answer within 1 s"),
+        run.stderr.contains("did not answer within 1 second "),
         "{}",
         run.stderr
     );
@@ -416,7 +416,7 @@ fn precedence_is_flag_then_env_then_file_then_default() {
     let run = sandbox
         .run(&["link", "--no-browser", "--port", "0"])
         .expect(7);
-    assert!(run.stderr.contains("within 1 seconds"), "{}", run.stderr);
+    assert!(run.stderr.contains("within 1 second;"), "{}", run.stderr);
 }
 
 #[test]
