@@ -5,6 +5,7 @@
 mod api;
 mod approvals;
 mod concurrency;
+mod config;
 mod crash;
 mod exec;
 mod fake_server;
