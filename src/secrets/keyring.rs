@@ -82,7 +82,8 @@ impl KeyringStore {
         .unwrap_or_else(|_| Err(std::io::Error::other("the keyring sweep panicked")))
         .map(|removed| {
             output::debug(&format!(
-                "keyutils: unlinked {removed} key(s) of an entry that could not be read or deleted"
+                "keyutils: unlinked {} of an entry that could not be read or deleted",
+                output::count(removed as u64, "key")
             ));
         })
         .map_err(|e| {

@@ -450,3 +450,15 @@ fn store_precedence_and_a_bad_config_file() {
         run.stderr
     );
 }
+
+/// Counts read as English: "1 connection", not "1 connections".
+#[test]
+fn doctor_counts_connections_in_english() {
+    let mut sandbox = Sandbox::new();
+    sandbox.set_env("SFCONNECT_PORT", "0");
+    let run = sandbox.run(&["doctor"]).expect(0);
+    assert!(run.stdout.contains("(0 connections)"), "{}", run.stdout);
+    sandbox.link(&["--alias", "prod"]).expect(0);
+    let run = sandbox.run(&["doctor"]).expect(0);
+    assert!(run.stdout.contains("(1 connection)"), "{}", run.stdout);
+}

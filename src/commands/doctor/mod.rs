@@ -41,9 +41,9 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
             topic: "index",
             ok: true,
             detail: format!(
-                "{} ({} connections)",
+                "{} ({})",
                 ctx.registry.path().display(),
-                index.connections.len()
+                output::count(index.connections.len() as u64, "connection")
             ),
             blocks: None,
         },
