@@ -259,7 +259,7 @@ fn failure(backend: Backend, err: &KeyringError) -> Error {
 }
 
 /// How to get a session keyring keyutils can work in.
-pub const KEYUTILS_HOW: &str = "run sfconnect in a session keyring of its own: start a shell with `keyctl session -` (keyutils package) and run it there, or use a login session that creates one (PAM's pam_keyinit); otherwise choose --store file or the OS keychain";
+const KEYUTILS_HOW: &str = "run sfconnect in a session keyring of its own: start a shell with `keyctl session -` (keyutils package) and run it there, or use a login session that creates one (PAM's pam_keyinit); otherwise choose --store file or the OS keychain";
 
 /// Asked in a thread of its own, whose keyrings are the main thread's.
 #[cfg(target_os = "linux")]

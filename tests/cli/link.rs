@@ -561,6 +561,17 @@ fn no_browser_output_does_not_talk_of_a_browser_opening() {
         "{}",
         run.stderr
     );
+    // Nor where no browser can open (an SSH session): none was opened.
+    let mut cmd = sandbox.command(&crate::support::link_args(&url, &["--timeout", "1"]));
+    cmd.env_remove("SFCONNECT_BROWSER")
+        .env("SSH_CONNECTION", "10.0.0.5 51000 10.0.0.9 22");
+    let run = crate::support::run_command(cmd, None).expect(7);
+    assert!(
+        run.stderr.contains("does not open a browser"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("in the browser"), "{}", run.stderr);
 }
 
 /// The file store's caveat is for a secret that was stored: a link that

@@ -146,8 +146,9 @@ fn browser_login(
     }
     let prompt = (paste == Paste::Terminal && guided).then_some("Paste the address here: ");
     let deadline = Instant::now() + Duration::from_secs(timeout_secs(args));
-    // With --no-browser sfconnect opened none: there is no "the browser".
-    let (waiting_for, waiting) = if args.no_browser {
+    // Where sfconnect opened no browser (--no-browser, none can open here,
+    // or opening failed) there is no "the browser" to speak of.
+    let (waiting_for, waiting) = if args.no_browser || guided {
         (
             "the login",
             "Waiting for the login to complete (Ctrl-C cancels)...",
