@@ -45,7 +45,7 @@ set edit:completion:arg-completer[sfconnect] = {|@words|
             cand --client-id 'Consumer key of your External Client App [default: PlatformCLI]'
             cand --scopes 'OAuth scopes to request, space-separated'
             cand --port 'Port of the callback URL http://localhost:PORT/OauthRedirect, or several to try in order (1717,1718); 0: any free port [default: the `port` setting, else 1717]'
-            cand --store 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot) or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) [default: the `store` setting, else keychain]'
+            cand --store 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot) or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) [default: $SFCONNECT_STORE, else the `store` setting, else keychain]'
             cand --alias 'Name for the connection [default: the Salesforce username]'
             cand --timeout 'Give up when no login completes within this many seconds [default: the `timeout` setting, else 300]'
             cand --color 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never'

@@ -47,7 +47,7 @@ complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l domain -d '
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l client-id -d 'Consumer key of your External Client App [default: PlatformCLI]' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l scopes -d 'OAuth scopes to request, space-separated' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l port -d 'Port of the callback URL http://localhost:PORT/OauthRedirect, or several to try in order (1717,1718); 0: any free port [default: the `port` setting, else 1717]' -r
-complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l store -d 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot) or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) [default: the `store` setting, else keychain]' -r -f -a "keychain\t''
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l store -d 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot) or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) [default: $SFCONNECT_STORE, else the `store` setting, else keychain]' -r -f -a "keychain\t''
 keyutils\t''
 file\t''"
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l alias -d 'Name for the connection [default: the Salesforce username]' -r

@@ -71,6 +71,22 @@ pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> R
     // them; checked again here, where every token is handed out.
     validate::connection(connection)?;
     let alias = &connection.alias;
+    // A connection Salesforce last called revoked or blocked is asked again
+    // rather than served from the cache: its cached access token most
+    // likely died with it, and a script should learn that from us (exit 4),
+    // not from the API refusing the token.
+    let freshness = match recorded_dead(connection) {
+        Some(status) => {
+            output::debug(&format!(
+                "{alias}: last recorded as {status}; refreshing instead of using the cache"
+            ));
+            Freshness {
+                force: true,
+                ..freshness
+            }
+        }
+        None => freshness,
+    };
     output::debug(&format!(
         "{alias}: reading its secret from the {} store",
         connection.store
@@ -111,6 +127,12 @@ pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> R
         return Ok(access);
     }
     refresh(ctx, store.as_ref(), connection, current)
+}
+
+/// `revoked` or `blocked` when that is the last verdict on record.
+fn recorded_dead(connection: &Connection) -> Option<&str> {
+    let status = connection.health.as_ref()?.status.as_str();
+    matches!(status, "revoked" | "blocked").then_some(status)
 }
 
 fn debug_cache_hit(access: &Access) {

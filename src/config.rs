@@ -80,22 +80,23 @@ impl Config {
         Self::parse_named(text, Path::new(FILE))
     }
 
+    /// The file's settings as they stand, unchecked: what `config set` and
+    /// `config unset` start from, so that they can repair a file whose
+    /// values fail validation (the error for such a file tells the user to
+    /// use them). Only text that is not TOML at all is refused.
+    pub fn load_unchecked(dir: &Path) -> Result<Config> {
+        let path = path(dir);
+        match files::read_if_exists(&path)? {
+            None => Ok(Config::default()),
+            Some(text) => Ok(Config {
+                values: raw_values(&text, &path)?.into_iter().collect(),
+            }),
+        }
+    }
+
     fn parse_named(text: &str, path: &Path) -> Result<Config> {
-        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            Error::usage(format!(
-                "the config file {} is not valid TOML: {}",
-                path.display(),
-                e.message()
-            ))
-            .with_hint("fix it, or remove it and use `sfconnect config set`")
-        })?;
         let mut values = BTreeMap::new();
-        for (name, value) in table {
-            let text = match value {
-                toml::Value::String(s) => s,
-                toml::Value::Integer(i) => i.to_string(),
-                other => other.to_string(),
-            };
+        for (name, text) in raw_values(text, path)? {
             let checked = validate(&name, &text).map_err(|e| {
                 e.with_hint(format!(
                     "in {}; fix it with `sfconnect config set` or `sfconnect config unset`",
@@ -105,6 +106,13 @@ impl Config {
             values.insert(name, checked);
         }
         Ok(Config { values })
+    }
+
+    /// The first setting of the file that fails validation, if any.
+    pub fn first_invalid(&self) -> Option<Error> {
+        self.values
+            .iter()
+            .find_map(|(name, value)| validate(name, value).err())
     }
 
     /// The file's text for these settings; `parse` reads it back unchanged.
@@ -130,9 +138,14 @@ impl Config {
         Ok(())
     }
 
+    /// Removes a setting; one the file has is removed even when sfconnect
+    /// does not know its name, so a hand-edited mistake can be undone.
     pub fn unset(&mut self, name: &str) -> Result<bool> {
+        if self.values.remove(name).is_some() {
+            return Ok(true);
+        }
         key(name)?;
-        Ok(self.values.remove(name).is_some())
+        Ok(false)
     }
 
     pub fn save(&self, dir: &Path) -> Result<()> {
@@ -149,6 +162,29 @@ impl Config {
     }
 }
 
+/// The file's `name = value` pairs, values as text, nothing checked.
+fn raw_values(text: &str, path: &Path) -> Result<Vec<(String, String)>> {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        Error::usage(format!(
+            "the config file {} is not valid TOML: {}",
+            path.display(),
+            e.message()
+        ))
+        .with_hint("fix it, or remove it and use `sfconnect config set`")
+    })?;
+    Ok(table
+        .into_iter()
+        .map(|(name, value)| {
+            let text = match value {
+                toml::Value::String(s) => s,
+                toml::Value::Integer(i) => i.to_string(),
+                other => other.to_string(),
+            };
+            (name, text)
+        })
+        .collect())
+}
+
 /// Built-in defaults, used when neither flag, environment nor file says.
 pub const DEFAULT_PORT: u16 = 1717;
 pub const DEFAULT_TIMEOUT_SECS: u64 = 300;
@@ -163,7 +199,13 @@ pub fn default_store(settings: &Config) -> Result<StoreKind> {
         .ok()
         .filter(|s| !s.is_empty())
     {
-        Some(name) => StoreKind::parse(&name),
+        // Named as the variable: no --store flag was given.
+        Some(name) => StoreKind::parse(&name).map_err(|_| {
+            Error::usage(format!(
+                "SFCONNECT_STORE is {name:?}, which names no secret store: use keychain, keyutils or file"
+            ))
+            .with_hint("fix or unset SFCONNECT_STORE, or pass --store")
+        }),
         None => StoreKind::parse(settings.get("store").unwrap_or("keychain")),
     }
 }

@@ -206,9 +206,25 @@ pub fn debug(text: &str) {
     }
 }
 
+/// A count and its unit, pluralised: "1 second", "2 seconds".
+pub fn count(n: u64, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_pluralised() {
+        assert_eq!(count(1, "second"), "1 second");
+        assert_eq!(count(0, "second"), "0 seconds");
+        assert_eq!(count(300, "second"), "300 seconds");
+    }
 
     #[test]
     fn paint_wraps_only_when_on() {

@@ -58,9 +58,11 @@ pub struct LinkArgs {
     pub port: Vec<u16>,
 
     /// Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot)
-    /// or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) [default: the
-    /// `store` setting, else keychain]
-    #[arg(long, env = "SFCONNECT_STORE", value_name = "STORE", value_parser = ["keychain", "keyutils", "file"])]
+    /// or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) [default:
+    /// $SFCONNECT_STORE, else the `store` setting, else keychain]
+    // SFCONNECT_STORE is read by `config::default_store`, not clap, so that a
+    // bad value is reported as the variable, not as a bad --store flag.
+    #[arg(long, value_name = "STORE", value_parser = ["keychain", "keyutils", "file"])]
     pub store: Option<String>,
 
     /// Name for the connection [default: the Salesforce username]

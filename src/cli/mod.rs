@@ -36,8 +36,8 @@ curl -H \"Authorization: Bearer $(sfconnect token uat)\" \"$URL\"\n  \
 sfconnect exec uat -- python3 sync.py\n  \
 sfconnect api uat /services/data/v62.0/limits | jq .DailyApiRequests\n\n\
 Exit codes: 0 ok, 1 unexpected, 2 usage, 3 no such connection, 4 re-link needed, \
-5 Salesforce unreachable, 6 secret store unavailable, 7 login not completed, \
-8 API answered non-2xx.",
+5 Salesforce unreachable or answered 5xx, 6 secret store unavailable, 7 login not completed, \
+8 `api` answered another non-2xx status (4xx, 3xx).",
     disable_help_subcommand = true
 )]
 pub struct Cli {
@@ -86,7 +86,13 @@ pub enum Command {
     ///
     /// `tokens list` reads the local index only; `tokens check` and `tokens approvals` ask
     /// Salesforce.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "EXAMPLES:\n  \
+sfconnect tokens list\n  \
+sfconnect tokens check || echo 'a connection needs attention' >&2\n  \
+sfconnect tokens approvals prod --json | jq .count"
+    )]
     Tokens(TokensCommand),
     /// Revoke connections at Salesforce and forget them
     ///
@@ -124,7 +130,14 @@ pub enum Command {
     /// setting: a flag, then its environment variable, then this file, then the built-in
     /// default. Settings: client-id (SFCONNECT_CLIENT_ID), port (SFCONNECT_PORT), login-url,
     /// scopes, store (SFCONNECT_STORE), timeout.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "EXAMPLES:\n  \
+sfconnect config set client-id 3MVG9...\n  \
+sfconnect config list\n  \
+port=$(sfconnect config get port)\n  \
+sfconnect config unset port"
+    )]
     Config(ConfigCommand),
     /// Move a connection's secret to another store
     ///

@@ -83,21 +83,22 @@ pub struct ExecArgs {
 }
 
 #[derive(Args, Debug)]
+// `[ALIAS] <PATH>`: an optional positional before a required one, filled
+// from the right (one value is the PATH).
+#[command(allow_missing_positional = true)]
 #[command(after_help = "EXAMPLES:\n  \
 sfconnect api prod /services/data/v62.0/limits\n  \
 sfconnect api prod \"/services/data/v62.0/query?q=SELECT+Id,Name+FROM+Account+LIMIT+5\" | jq -r '.records[].Name'\n  \
 sfconnect api prod /services/data/v62.0/sobjects/Account -d '{\"Name\":\"Acme\"}'\n  \
 sfconnect api prod /services/data/v62.0/sobjects/Account/001xx -X PATCH -d @account.json")]
 pub struct ApiArgs {
-    /// [ALIAS] PATH: the connection (optional) and a path on its instance
-    /// (or a full URL on the instance's host)
-    #[arg(
-        value_name = "ALIAS] [PATH",
-        num_args = 1..=2,
-        required = true,
-        add = ArgValueCompleter::new(complete_alias)
-    )]
-    pub target: Vec<String>,
+    /// The connection [default: $SFCONNECT_ALIAS, or the only one]
+    #[arg(add = ArgValueCompleter::new(complete_alias))]
+    pub alias: Option<String>,
+
+    /// A path on the connection's instance (/services/data/...), or a full URL on the
+    /// instance's host
+    pub path: String,
 
     /// HTTP method [default: GET, or POST with -d]
     #[arg(short = 'X', long = "method", value_name = "METHOD")]

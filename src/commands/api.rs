@@ -19,11 +19,7 @@ use reqwest::blocking::Response;
 use url::Url;
 
 pub fn run(ctx: &Context, args: ApiArgs) -> Result<()> {
-    let (alias, path) = match args.target.as_slice() {
-        [path] => (None, path.as_str()),
-        [alias, path] => (Some(alias.as_str()), path.as_str()),
-        _ => unreachable!("clap takes one or two values"),
-    };
+    let (alias, path) = (args.alias.as_deref(), args.path.as_str());
     let index = ctx.registry.load()?;
     let connection = index.resolve(alias)?;
     // Every argument is checked before any network call.

@@ -3,8 +3,11 @@
 use crate::app::Context;
 use crate::cli::ConfigCommand;
 use crate::config::{self, Config, KEYS};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output;
+use crate::salesforce::hosts::PRODUCTION;
+use crate::salesforce::oauth::PLATFORM_CLI;
+use crate::secrets::StoreKind;
 use serde_json::json;
 
 pub fn run(ctx: &Context, command: ConfigCommand) -> Result<()> {
@@ -17,55 +20,90 @@ pub fn run(ctx: &Context, command: ConfigCommand) -> Result<()> {
                 None => output::note(&format!("{key} is not set")),
             }
         }
+        // These two repair the file too: they start from it unchecked, and
+        // say what is still wrong after their change.
         ConfigCommand::Set { key, value } => {
-            let mut settings = Config::load(dir)?;
+            let mut settings = Config::load_unchecked(dir)?;
             settings.set(&key, &value)?;
             settings.save(dir)?;
             output::note(&format!(
                 "{key} = {}",
                 settings.get(&key).unwrap_or_default()
             ));
+            warn_if_still_invalid(&settings);
         }
         ConfigCommand::Unset { key } => {
-            let mut settings = Config::load(dir)?;
+            let mut settings = Config::load_unchecked(dir)?;
             if settings.unset(&key)? {
                 settings.save(dir)?;
                 output::note(&format!("{key} unset"));
             } else {
                 output::note(&format!("{key} was not set"));
             }
+            warn_if_still_invalid(&settings);
         }
         ConfigCommand::List { json } => list(dir, json)?,
     }
     Ok(())
 }
 
+fn warn_if_still_invalid(settings: &Config) {
+    if let Some(err) = settings.first_invalid() {
+        output::warn(&format!(
+            "config.toml still has a setting to fix: {}",
+            err.message
+        ));
+    }
+}
+
 /// Every setting with its effective value and where it comes from: the
-/// environment beats the file, which beats the default.
+/// environment beats the file, which beats the built-in default (shown as
+/// its value, marked `default`). A bad value in an environment variable is
+/// shown, and makes the command fail with 2, as it would make `link` fail.
 fn list(dir: &std::path::Path, json: bool) -> Result<()> {
     let settings = Config::load(dir)?;
-    let rows: Vec<(&str, Option<String>, String)> = KEYS
-        .iter()
-        .map(|key| {
-            let from_env = key.env.and_then(|var| {
-                std::env::var(var)
-                    .ok()
-                    .filter(|v| !v.is_empty())
-                    .map(|v| (var, v))
-            });
-            match (from_env, settings.get(key.name)) {
-                (Some((var, value)), _) => (key.name, Some(value), format!("env {var}")),
-                (None, Some(value)) => {
-                    (key.name, Some(value.to_string()), "config file".to_string())
-                }
-                (None, None) => (key.name, None, "default".to_string()),
-            }
-        })
-        .collect();
+    let mut rows = Vec::new();
+    for key in KEYS {
+        let from_env = key.env.and_then(|var| {
+            std::env::var(var)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(|v| (var, v))
+        });
+        let row = match (from_env, settings.get(key.name)) {
+            (Some((var, value)), _) => Row {
+                key: key.name,
+                error: config::validate(key.name, &value)
+                    .err()
+                    .map(|e| format!("{var}: {}", e.message)),
+                value,
+                source: format!("env {var}"),
+            },
+            (None, Some(value)) => Row {
+                key: key.name,
+                value: value.to_string(),
+                source: "config file".to_string(),
+                error: None,
+            },
+            (None, None) => Row {
+                key: key.name,
+                value: default_value(key.name, &rows),
+                source: "default".to_string(),
+                error: None,
+            },
+        };
+        rows.push(row);
+    }
     if json {
         let settings: Vec<_> = rows
             .iter()
-            .map(|(key, value, source)| json!({"key": key, "value": value, "source": source}))
+            .map(|row| {
+                let mut item = json!({"key": row.key, "value": row.value, "source": row.source});
+                if let Some(error) = &row.error {
+                    item["error"] = json!(error);
+                }
+                item
+            })
             .collect();
         output::print_json(&json!({
             "version": 1,
@@ -74,11 +112,46 @@ fn list(dir: &std::path::Path, json: bool) -> Result<()> {
         }));
     } else {
         let mut text = String::new();
-        for (key, value, source) in rows {
-            let shown = value.unwrap_or_else(|| "(default)".to_string());
-            text.push_str(&format!("{key:<10} {shown}  [{source}]\n"));
+        for row in &rows {
+            let source = match &row.error {
+                Some(_) => format!("{}: INVALID", row.source),
+                None => row.source.clone(),
+            };
+            text.push_str(&format!("{:<10} {}  [{source}]\n", row.key, row.value));
         }
         output::print(&text);
     }
-    Ok(())
+    match rows.iter().find_map(|row| row.error.clone()) {
+        Some(error) => Err(Error::usage(error).with_hint(
+            "fix the environment variable, or unset it to use the config file or the default",
+        )),
+        None => Ok(()),
+    }
+}
+
+struct Row {
+    key: &'static str,
+    value: String,
+    source: String,
+    error: Option<String>,
+}
+
+/// The built-in default of a setting; the default scopes depend on the
+/// client id in effect (listed before them).
+fn default_value(key: &str, earlier: &[Row]) -> String {
+    match key {
+        "client-id" => PLATFORM_CLI.to_string(),
+        "port" => config::DEFAULT_PORT.to_string(),
+        "login-url" => PRODUCTION.to_string(),
+        "scopes" => {
+            let client_id = earlier
+                .iter()
+                .find(|row| row.key == "client-id")
+                .map_or(PLATFORM_CLI, |row| row.value.as_str());
+            super::link::default_scopes(client_id).to_string()
+        }
+        "store" => StoreKind::Keychain.name().to_string(),
+        "timeout" => config::DEFAULT_TIMEOUT_SECS.to_string(),
+        other => unreachable!("no default for {other}"),
+    }
 }

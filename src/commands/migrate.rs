@@ -30,9 +30,17 @@ pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
         ))
     })?;
     let target = secrets::open(to, &ctx.config_dir);
-    target.set(&connection.id, &secret)?;
-    if target.get(&connection.id)?.as_ref() != Some(&secret) {
+    // A failed write removes what it wrote; a copy that does not read back
+    // is removed here. Either way the index still names the old store.
+    let nothing_moved = |e: Error| Error {
+        message: format!("{}; nothing was moved", e.message),
+        ..e
+    };
+    target.set(&connection.id, &secret).map_err(nothing_moved)?;
+    let read = target.get(&connection.id);
+    if !matches!(&read, Ok(Some(copy)) if copy == &secret) {
         let _ = target.delete(&connection.id);
+        read.map_err(nothing_moved)?;
         return Err(Error::secret_store(format!(
             "the {} store did not return the secret just written; nothing was moved",
             to.name()

@@ -27,6 +27,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Man(args) => return man::run(args),
         command => command,
     };
+    crate::salesforce::http::check_environment()?;
     let ctx = Context::from_env()?;
     let from = if std::env::var_os("SFCONNECT_CONFIG_DIR").is_some_and(|d| !d.is_empty()) {
         "SFCONNECT_CONFIG_DIR"

@@ -12,7 +12,7 @@
 use crate::app::Context;
 use crate::cli::RevokeArgs;
 use crate::error::{Error, Result};
-use crate::index::connection::Connection;
+use crate::index::connection::{Connection, validate_alias};
 use crate::index::validate;
 use crate::output;
 use crate::salesforce::http::Http;
@@ -59,6 +59,9 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
         args.aliases.clone()
     };
     aliases.dedup();
+    for alias in &aliases {
+        validate_alias(alias)?;
+    }
     let unknown: Vec<&str> = aliases
         .iter()
         .filter(|a| index.find(a).is_none())

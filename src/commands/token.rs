@@ -22,17 +22,17 @@ pub fn run(ctx: &Context, args: TokenArgs) -> Result<()> {
         TokenFormat::Bare => format!("{token}\n"),
         TokenFormat::Header => format!("Authorization: Bearer {token}\n"),
         TokenFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&json!({
+            // Indented on a terminal, one compact line into a pipe, as every
+            // other --json.
+            output::print_json(&json!({
                 "alias": c.alias,
                 "access_token": token,
                 "instance_url": c.instance_url,
                 "username": c.username,
                 "org_id": c.org_id,
                 "issued_at": access.issued_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-            }))
-            .expect("JSON encodes");
-            text.push('\n');
-            text
+            }));
+            return Ok(());
         }
         TokenFormat::Env => format!(
             "SF_ACCESS_TOKEN={}\nSF_INSTANCE_URL={}\n",

@@ -104,12 +104,24 @@ impl Index {
         let from_env = std::env::var("SFCONNECT_ALIAS")
             .ok()
             .filter(|a| !a.is_empty());
+        let from_flag = alias.is_some();
         let wanted = alias.map(str::to_string).or(from_env);
         match (wanted, self.connections.as_slice()) {
-            (Some(alias), _) => self.find(&alias).ok_or_else(|| {
-                Error::no_such_connection(format!("no connection named {alias}"))
-                    .with_hint(self.aliases_hint())
-            }),
+            (Some(alias), _) => {
+                // A name no connection could have is a usage error (exit 2),
+                // not a missing connection (3).
+                validate_alias(&alias).map_err(|e| {
+                    if from_flag {
+                        e
+                    } else {
+                        e.with_hint("it comes from SFCONNECT_ALIAS")
+                    }
+                })?;
+                self.find(&alias).ok_or_else(|| {
+                    Error::no_such_connection(format!("no connection named {alias}"))
+                        .with_hint(self.aliases_hint())
+                })
+            }
             (None, [only]) => Ok(only),
             (None, []) => Err(Error::no_such_connection("nothing is linked yet")
                 .with_hint("link a connection with `sfconnect link`")),

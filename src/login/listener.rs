@@ -182,9 +182,10 @@ impl Listener {
                 Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {
                     countdown.finish(false);
                     return Err(Error::login(format!(
-                        "no login was completed within {timeout_secs} seconds; nothing was stored"
+                        "no login was completed within {}; nothing was stored",
+                        crate::output::count(timeout_secs, "second")
                     ))
-                    .with_hint("run the command again and finish the login in the browser, or give more time with --timeout SECS"));
+                    .with_hint("run the command again and finish the login in a browser, or give more time with --timeout SECS"));
                 }
             };
             let (verdict, request) = match event {

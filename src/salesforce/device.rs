@@ -11,7 +11,7 @@
 //! (`invalid_grant`) or at our own deadline. Success is the same JSON as the
 //! code exchange. The device code is a secret; only the user code is shown.
 
-use super::errors::{Stage, describe, token_endpoint_error};
+use super::errors::{Stage, describe, refused_secret, token_endpoint_error};
 use super::http::{Answer, Http};
 use super::oauth::{AppConfig, Tokens, host_of};
 use crate::error::{Error, Result};
@@ -79,6 +79,10 @@ pub fn start(http: &Http, app: &AppConfig, scopes: &[String]) -> Result<DeviceLo
             "oauth_flow_disabled" => flow_disabled(&code, &description),
             _ => {
                 let err = token_endpoint_error(&code, &description, Stage::Login);
+                let err = match app.client_secret {
+                    Some(_) => refused_secret(err),
+                    None => err,
+                };
                 match err.hint {
                     Some(_) => err,
                     None => err.with_hint(ENABLE_HINT),
@@ -135,7 +139,13 @@ pub fn poll(http: &Http, app: &AppConfig, login: &DeviceLogin) -> Result<Poll> {
         ))
         .with_hint("run `sfconnect link --device` again and enter the new code promptly")),
         "oauth_flow_disabled" => Err(flow_disabled(&code, &description)),
-        _ => Err(token_endpoint_error(&code, &description, Stage::Login)),
+        _ => {
+            let err = token_endpoint_error(&code, &description, Stage::Login);
+            Err(match app.client_secret {
+                Some(_) => refused_secret(err),
+                None => err,
+            })
+        }
     }
 }
 
@@ -159,7 +169,8 @@ pub fn wait(
                 countdown.finish(false);
                 let waited = started.elapsed().as_secs();
                 return Err(Error::login(format!(
-                    "the login was not approved within {waited} seconds; nothing was stored"
+                    "the login was not approved within {}; nothing was stored",
+                    crate::output::count(waited, "second")
                 ))
                 .with_hint(
                     "run `sfconnect link --device` again, or give more time with --timeout SECS",

@@ -63,6 +63,16 @@ fn classify(code: &str, description: &str, stage: Stage) -> Error {
     }
 }
 
+/// The hint for `invalid_client` when a client secret was sent: that secret
+/// is what Salesforce refused, so asking to set it would go in a circle.
+pub fn refused_secret(err: Error) -> Error {
+    if err.salesforce_code.as_deref() == Some("invalid_client") {
+        err.with_hint("Salesforce refused the consumer secret in SFCONNECT_CLIENT_SECRET: check that it is this app's current secret (rotating it in Salesforce changes it), or remove it from the environment if the app does not require a secret")
+    } else {
+        err
+    }
+}
+
 /// `code: description`, or just the code.
 pub fn describe(code: &str, description: &str) -> String {
     let code = clean(code);
@@ -118,6 +128,20 @@ mod tests {
             Stage::Login,
         );
         assert_eq!(err.exit, Exit::Usage);
+    }
+
+    #[test]
+    fn a_refused_secret_is_not_told_to_be_set() {
+        let err = token_endpoint_error(
+            "invalid_client",
+            "invalid client credentials",
+            Stage::Refresh,
+        );
+        let hint = refused_secret(err).hint.unwrap();
+        assert!(hint.contains("SFCONNECT_CLIENT_SECRET"), "{hint}");
+        assert!(!hint.contains("set SFCONNECT_CLIENT_SECRET"), "{hint}");
+        let other = token_endpoint_error("invalid_grant", "expired", Stage::Refresh);
+        assert_eq!(refused_secret(other).hint, None);
     }
 
     #[test]

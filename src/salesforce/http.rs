@@ -46,7 +46,7 @@ impl Http {
         // Several providers could be compiled in; pick ring explicitly. A
         // second call finds one installed already, which is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let timeout = Duration::from_secs(timeout_secs());
+        let timeout = Duration::from_secs(timeout_setting().secs);
         let builder = Client::builder()
             .user_agent(concat!("sfconnect/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::none())
@@ -103,15 +103,56 @@ pub fn set_timeout(timeout: Duration) {
     TIMEOUT_OVERRIDE_SECS.store(timeout.as_secs().max(1), Ordering::Relaxed);
 }
 
-fn timeout_secs() -> u64 {
+/// The longest SFCONNECT_HTTP_TIMEOUT: a day. Larger is no deliberate
+/// choice, and would overflow a deadline.
+const MAX_TIMEOUT_SECS: u64 = 86_400;
+
+/// How long a call may take, and what set it: a timeout error names that,
+/// so the user changes the right thing.
+struct TimeoutSetting {
+    secs: u64,
+    source: &'static str,
+}
+
+fn timeout_setting() -> TimeoutSetting {
     match TIMEOUT_OVERRIDE_SECS.load(Ordering::Relaxed) {
-        0 => std::env::var("SFCONNECT_HTTP_TIMEOUT")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .filter(|&secs| secs > 0)
-            .unwrap_or(DEFAULT_TIMEOUT_SECS),
-        secs => secs,
+        0 => match env_timeout() {
+            Ok(Some(secs)) => TimeoutSetting {
+                secs,
+                source: "SFCONNECT_HTTP_TIMEOUT",
+            },
+            // A bad value was refused when the command started.
+            Ok(None) | Err(_) => TimeoutSetting {
+                secs: DEFAULT_TIMEOUT_SECS,
+                source: "the default; SFCONNECT_HTTP_TIMEOUT sets another",
+            },
+        },
+        secs => TimeoutSetting {
+            secs,
+            source: "--timeout",
+        },
     }
+}
+
+/// SFCONNECT_HTTP_TIMEOUT, when set: a whole number of seconds, 1 to a day.
+fn env_timeout() -> Result<Option<u64>> {
+    let Some(value) = std::env::var_os("SFCONNECT_HTTP_TIMEOUT").filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let text = value.to_string_lossy();
+    match text.trim().parse::<u64>() {
+        Ok(secs) if (1..=MAX_TIMEOUT_SECS).contains(&secs) => Ok(Some(secs)),
+        _ => Err(Error::usage(format!(
+            "SFCONNECT_HTTP_TIMEOUT is {text:?}: expected a whole number of seconds from 1 to {MAX_TIMEOUT_SECS}"
+        ))
+        .with_hint("fix it, or unset it for the default of 30 seconds")),
+    }
+}
+
+/// Refuses a bad SFCONNECT_HTTP_TIMEOUT before a command does anything, as a
+/// bad flag is refused.
+pub fn check_environment() -> Result<()> {
+    env_timeout().map(|_| ())
 }
 
 pub fn read_answer(response: Response, host: &str) -> Result<Answer> {
@@ -125,8 +166,8 @@ pub fn read_answer(response: Response, host: &str) -> Result<Answer> {
     // reqwest's blocking timeout bounds each read, not the whole body: a
     // server that trickles a byte at a time would never trip it. So the
     // body gets its own deadline, checked after every read.
-    let timeout = Duration::from_secs(timeout_secs());
-    let deadline = Instant::now() + timeout;
+    let setting = timeout_setting();
+    let deadline = Instant::now() + Duration::from_secs(setting.secs);
     let mut body = Vec::new();
     let mut chunk = [0u8; 16 * 1024];
     let mut reader = response.take(MAX_BODY_BYTES + 1);
@@ -140,8 +181,9 @@ pub fn read_answer(response: Response, host: &str) -> Result<Answer> {
         body.extend_from_slice(&chunk[..n]);
         if Instant::now() > deadline {
             return Err(Error::network(format!(
-                "the answer from {host} did not arrive in full within {} s (SFCONNECT_HTTP_TIMEOUT); giving up",
-                timeout.as_secs()
+                "the answer from {host} did not arrive in full within {} ({}); giving up",
+                output::count(setting.secs, "second"),
+                setting.source
             ))
             .with_hint("Salesforce or a proxy is answering very slowly; try again later"));
         }
@@ -168,9 +210,11 @@ pub fn transport_error(host: &str, err: &reqwest::Error) -> Error {
     let detail = chain(err);
     let lower = detail.to_lowercase();
     let what = if err.is_timeout() {
+        let setting = timeout_setting();
         format!(
-            "timed out after {} s (SFCONNECT_HTTP_TIMEOUT)",
-            timeout_secs()
+            "timed out after {} ({})",
+            output::count(setting.secs, "second"),
+            setting.source
         )
     } else if lower.contains("dns error") || lower.contains("failed to lookup") {
         format!("DNS lookup failed ({detail})")
@@ -193,6 +237,16 @@ pub fn transport_error(host: &str, err: &reqwest::Error) -> Error {
     } else {
         detail
     };
+    // Through a proxy, a failed connection is a failed connection to the
+    // proxy: name it, not the host it was asked for.
+    if let Some(proxy) = err.url().and_then(super::proxy::proxy_for)
+        && (err.is_connect() || err.is_timeout())
+    {
+        return Error::network(format!(
+            "cannot reach the proxy {proxy} (on the way to {host}): {what}"
+        ))
+        .with_hint("check the proxy settings (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY) and that the proxy runs");
+    }
     Error::network(format!("cannot reach {host}: {what}"))
         .with_hint("check the network, proxy settings (HTTPS_PROXY) and the login URL")
 }

@@ -9,7 +9,7 @@
 //! The URLs in the answer are judged by `hosts::check_server_url` before a
 //! token follows them (`Tokens::check_urls`).
 
-use super::errors::{Stage, token_endpoint_error};
+use super::errors::{Stage, refused_secret, token_endpoint_error};
 use super::hosts::parse_server_url;
 use super::http::Http;
 use crate::error::{Error, Result};
@@ -175,11 +175,17 @@ impl AppConfig {
     ) -> Result<Tokens> {
         let host = host_of(&self.login_url);
         let response = response.map_err(|e| match e {
-            RequestTokenError::ServerResponse(body) => token_endpoint_error(
-                body.error().as_ref(),
-                body.error_description().map(String::as_str).unwrap_or(""),
-                stage,
-            ),
+            RequestTokenError::ServerResponse(body) => {
+                let err = token_endpoint_error(
+                    body.error().as_ref(),
+                    body.error_description().map(String::as_str).unwrap_or(""),
+                    stage,
+                );
+                match self.client_secret {
+                    Some(_) => refused_secret(err),
+                    None => err,
+                }
+            }
             RequestTokenError::Request(error) => error,
             // The body is not shown: it could hold a token.
             RequestTokenError::Parse(error, _) => Error::network(format!(

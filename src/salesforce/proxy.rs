@@ -45,6 +45,36 @@ pub fn configure(builder: ClientBuilder) -> ClientBuilder {
     builder
 }
 
+/// The proxy a request to `url` goes through, by the same settings and
+/// loopback rule as `configure`, without credentials: a failed connection
+/// through a proxy names the proxy, not the host it was asked for.
+pub fn proxy_for(url: &reqwest::Url) -> Option<String> {
+    let settings = Settings::read(|name| std::env::var(name).ok());
+    let (proxy, bypass) = match url.scheme() {
+        "http" => {
+            let loopback = loopback_hosts(is_loopback_host("localhost"));
+            (settings.http?, join(&settings.no, &loopback))
+        }
+        "https" => (settings.https?, settings.no),
+        _ => return None,
+    };
+    let uri: oauth2::http::Uri = url.as_str().parse().ok()?;
+    let matcher = hyper_util::client::proxy::matcher::Matcher::builder()
+        .all(proxy)
+        .no(bypass)
+        .build();
+    let chosen = matcher.intercept(&uri)?;
+    let authority = chosen.uri().authority()?;
+    let host_port = authority
+        .as_str()
+        .rsplit_once('@')
+        .map_or(authority.as_str(), |(_, hp)| hp);
+    Some(format!(
+        "{}://{host_port}",
+        chosen.uri().scheme_str().unwrap_or("http")
+    ))
+}
+
 /// The proxy settings the environment gives.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Settings {

@@ -3,7 +3,7 @@
 //! A plain form POST of `token=...` to `/services/oauth2/revoke` (the oauth2
 //! crate refuses an `http` revocation URL, which the tests need). Revoking a
 //! refresh token also ends every access token issued from it. Salesforce's
-//! error body here is form-encoded, not JSON.
+//! error body here is documented form-encoded; a JSON one is read as well.
 
 use super::errors::describe;
 use super::http::Http;
@@ -30,9 +30,7 @@ pub fn revoke(http: &Http, login_url: &str, token: &Secret) -> Result<Revoked> {
     if answer.is_success() {
         return Ok(Revoked::Now);
     }
-    let fields: Vec<(String, String)> = url::form_urlencoded::parse(&answer.body)
-        .into_owned()
-        .collect();
+    let fields = error_fields(&answer.body);
     let field = |name: &str| {
         fields
             .iter()
@@ -52,5 +50,41 @@ pub fn revoke(http: &Http, login_url: &str, token: &Secret) -> Result<Revoked> {
                 format!(", {}", describe(code, field("error_description")))
             }
         ))),
+    }
+}
+
+/// The fields of an error body: form-encoded, as Salesforce documents it
+/// (salesforce-oauth.md §6), or a JSON object, as its token endpoint
+/// answers and as some revoke answers come back.
+fn error_fields(body: &[u8]) -> Vec<(String, String)> {
+    if let Ok(serde_json::Value::Object(object)) = serde_json::from_slice(body) {
+        return object
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v.as_str()?.to_string())))
+            .collect();
+    }
+    url::form_urlencoded::parse(body).into_owned().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_bodies_read_as_form_or_json() {
+        for body in [
+            &b"error=unsupported_token_type&error_description=this%20token%20type%20is%20not%20supported"[..],
+            br#"{"error":"unsupported_token_type","error_description":"this token type is not supported"}"#,
+        ] {
+            let fields = error_fields(body);
+            assert!(
+                fields.contains(&("error".into(), "unsupported_token_type".into())),
+                "{fields:?}"
+            );
+            assert!(fields.contains(&(
+                "error_description".into(),
+                "this token type is not supported".into()
+            )));
+        }
     }
 }

@@ -12,6 +12,7 @@
 
 use super::{SERVICE, SecretStore};
 use crate::error::{Error, Result};
+use crate::output;
 use crate::secrets::secret::Secret;
 use keyring_core::{CredentialStore, Entry, Error as KeyringError};
 use std::collections::HashMap;
@@ -53,17 +54,48 @@ impl KeyringStore {
         });
         let timeout = timeout();
         match rx.recv_timeout(timeout) {
-            Ok(result) => result.map_err(|e| unavailable(backend, describe(backend, &e))),
+            Ok(result) => result.map_err(|e| failure(backend, &e)),
             Err(_) => Err(Error::secret_store(format!(
-                "the {} did not answer within {} s while {what}",
+                "the {} did not answer within {} while {what}",
                 name(backend),
-                timeout.as_secs()
+                output::count(timeout.as_secs(), "second")
             ))
             .with_hint(match backend {
                 Backend::Keychain => "the keychain may be locked and waiting for a prompt nobody answers, or D-Bus is hung; unlock it, raise SFCONNECT_KEYCHAIN_TIMEOUT, or use --store keyutils / --store file",
                 Backend::Keyutils => "raise SFCONNECT_KEYCHAIN_TIMEOUT, or use --store file",
             })),
         }
+    }
+}
+
+impl KeyringStore {
+    /// Unlinks every key of entry `id` from the kernel keyrings, without
+    /// searching or reading it (see `keyutils.rs`).
+    #[cfg(target_os = "linux")]
+    fn sweep(&self, id: &str) -> Result<()> {
+        let id = id.to_string();
+        std::thread::spawn(move || {
+            let store = platform_store(Backend::Keyutils).map_err(std::io::Error::other)?;
+            super::keyutils::sweep(&store, &id)
+        })
+        .join()
+        .unwrap_or_else(|_| Err(std::io::Error::other("the keyring sweep panicked")))
+        .map(|removed| {
+            output::debug(&format!(
+                "keyutils: unlinked {} of an entry that could not be read or deleted",
+                output::count(removed as u64, "key")
+            ));
+        })
+        .map_err(|e| {
+            Error::secret_store(format!(
+                "the kernel keyring (keyutils) kept a key sfconnect could not remove: {e}"
+            ))
+        })
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn sweep(&self, _id: &str) -> Result<()> {
+        Ok(())
     }
 }
 
@@ -146,19 +178,34 @@ impl SecretStore for KeyringStore {
     }
 
     fn set(&self, id: &str, value: &Secret) -> Result<()> {
-        let value = value.clone();
-        self.call("storing a secret", id, move |entry| {
-            entry.set_password(value.expose())
-        })
+        let written = value.clone();
+        let stored = self.call("storing a secret", id, move |entry| {
+            entry.set_password(written.expose())
+        });
+        if stored.is_err() && self.backend == Backend::Keyutils {
+            // The kernel may have taken the key before the call failed. A
+            // copy of a secret that cannot be read back is only a leak; one
+            // that can stays, since it may be the only copy.
+            if !matches!(self.get(id), Ok(Some(_))) {
+                let _ = self.sweep(id);
+            }
+        }
+        stored
     }
 
     fn delete(&self, id: &str) -> Result<()> {
-        self.call("deleting a secret", id, |entry| {
+        let deleted = self.call("deleting a secret", id, |entry| {
             match entry.delete_credential() {
                 Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
                 Err(e) => Err(e),
             }
-        })
+        });
+        match deleted {
+            // Deleting searches first; where searching is denied, unlink
+            // the entry's keys by description instead.
+            Err(e) if self.backend == Backend::Keyutils => self.sweep(id).map_err(|_| e),
+            other => other,
+        }
     }
 
     /// Searches for every entry of service `sfconnect`, where the store can
@@ -188,12 +235,43 @@ impl SecretStore for KeyringStore {
         match rx.recv_timeout(timeout) {
             Ok(result) => result.map_err(|e| unavailable(backend, describe(backend, &e))),
             Err(_) => Err(Error::secret_store(format!(
-                "the {} did not answer within {} s while listing its entries",
+                "the {} did not answer within {} while listing its entries",
                 name(backend),
-                timeout.as_secs()
+                output::count(timeout.as_secs(), "second")
             ))),
         }
     }
+}
+
+/// The error for a failed call: why the store cannot be used, and what to
+/// do about it.
+fn failure(backend: Backend, err: &KeyringError) -> Error {
+    if backend == Backend::Keyutils
+        && matches!(err, KeyringError::NoStorageAccess(_))
+        && lacks_own_session_keyring()
+    {
+        return Error::secret_store(
+            "the kernel keyring (keyutils) cannot keep secrets for this process: it has no session keyring of its own, only the user's default one, where the kernel lets sfconnect add a key but not read it back (as in many containers, and shells not started by a login)",
+        )
+        .with_hint(KEYUTILS_HOW);
+    }
+    unavailable(backend, describe(backend, err))
+}
+
+/// How to get a session keyring keyutils can work in.
+const KEYUTILS_HOW: &str = "run sfconnect in a session keyring of its own: start a shell with `keyctl session -` (keyutils package) and run it there, or use a login session that creates one (PAM's pam_keyinit); otherwise choose --store file or the OS keychain";
+
+/// Asked in a thread of its own, whose keyrings are the main thread's.
+#[cfg(target_os = "linux")]
+fn lacks_own_session_keyring() -> bool {
+    std::thread::spawn(super::keyutils::lacks_own_session_keyring)
+        .join()
+        .unwrap_or(false)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lacks_own_session_keyring() -> bool {
+    false
 }
 
 fn unavailable(backend: Backend, cause: String) -> Error {

@@ -11,6 +11,8 @@
 pub mod client_secret;
 mod file;
 mod keyring;
+#[cfg(target_os = "linux")]
+mod keyutils;
 #[cfg(test)]
 pub mod memory;
 mod sealed;
@@ -130,10 +132,15 @@ pub fn save_tokens(store: &dyn SecretStore, id: &str, tokens: &StoredTokens) -> 
 pub fn probe(store: &dyn SecretStore) -> Result<()> {
     let id = format!("probe-{}", new_id());
     let value = Secret::new("sfconnect probe");
+    // A failed write removes what it wrote (each store sees to that).
     store.set(&id, &value)?;
     let read = store.get(&id);
-    store.delete(&id)?;
-    match read? {
+    // Deleted whatever the read said, so a probe never stays behind; a
+    // failed read is the better explanation than a failed delete.
+    let deleted = store.delete(&id);
+    let read = read?;
+    deleted?;
+    match read {
         Some(v) if v == value => Ok(()),
         _ => Err(Error::secret_store(
             "the secret store did not return what was just written to it",

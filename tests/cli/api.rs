@@ -161,3 +161,27 @@ fn the_token_goes_nowhere_but_the_instance() {
         .run(&["api", "prod", "/x", "-H", "Authorization: Bearer stolen"])
         .expect(2);
 }
+
+/// The usage line reads `[ALIAS] <PATH>`, in help and man, and both forms
+/// still work.
+#[test]
+fn the_usage_line_names_an_optional_alias_and_a_path() {
+    let sandbox = linked();
+    let help = sandbox.run(&["api", "--help"]).expect(0).stdout;
+    let usage = help.lines().find(|l| l.starts_with("Usage:")).unwrap();
+    assert!(usage.ends_with("[ALIAS] <PATH>"), "{usage}");
+    let man = sandbox.run(&["man"]).expect(0).stdout;
+    assert!(
+        man.contains("[\\fIALIAS\\fR] <\\fIPATH\\fR>"),
+        "the man page"
+    );
+    assert!(!man.contains("ALIAS] [PATH"), "the man page");
+    sandbox
+        .run(&["api", "prod", "/services/data/v62.0/limits"])
+        .expect(0);
+    sandbox
+        .run(&["api", "/services/data/v62.0/limits"])
+        .expect(0);
+    sandbox.run(&["api"]).expect(2);
+    sandbox.run(&["api", "prod", "/a", "/b"]).expect(2);
+}

@@ -253,7 +253,10 @@ fn bad_token_answers_to_a_refresh_end_in_one_clear_bounded_error() {
         (TokenAnswer::Malformed, "not a Salesforce token response"),
         (TokenAnswer::Truncated, "127.0.0.1"),
         (TokenAnswer::Huge, "larger than 4194304 bytes"),
-        (TokenAnswer::Trickle, "did not arrive in full within 2 s"),
+        (
+            TokenAnswer::Trickle,
+            "did not arrive in full within 2 seconds (SFCONNECT_HTTP_TIMEOUT)",
+        ),
     ] {
         let mut sandbox = Sandbox::new();
         sandbox.set_env("SFCONNECT_HTTP_TIMEOUT", "2");

@@ -161,10 +161,10 @@ fn production_sandbox_and_custom_hosts() {
                 .count(),
             1
         );
-        assert!(run.stderr.contains("If the browser does not open, visit:"));
+        assert!(run.stderr.contains("Open this URL in a browser to log in:"));
         assert!(
             run.stderr
-                .contains("no login was completed within 1 seconds")
+                .contains("no login was completed within 1 second;")
         );
     }
     assert!(!sandbox.config_dir().join("index.json").exists());
@@ -262,7 +262,7 @@ fn a_login_nobody_completes_times_out_with_7() {
     let run = sandbox.link(&["--timeout", "1"]).expect(7);
     assert!(
         run.stderr
-            .contains("no login was completed within 1 seconds"),
+            .contains("no login was completed within 1 second;"),
         "{}",
         run.stderr
     );
@@ -533,4 +533,107 @@ fn an_absurd_timeout_is_a_usage_error_not_a_crash() {
         assert!(run.stderr.contains("--timeout"), "{}", run.stderr);
     }
     assert_eq!(sandbox.fake.requests().len(), 0);
+}
+
+/// `--no-browser` opens none, so it never talks of "the browser" opening.
+#[test]
+fn no_browser_output_does_not_talk_of_a_browser_opening() {
+    let sandbox = Sandbox::new();
+    let url = sandbox.fake.url();
+    let run = sandbox
+        .run(&crate::support::link_args(
+            &url,
+            &["--no-browser", "--timeout", "1"],
+        ))
+        .expect(7);
+    assert!(
+        run.stderr.contains("/services/oauth2/authorize?"),
+        "{}",
+        run.stderr
+    );
+    for phrase in ["If the browser does not open", "in the browser"] {
+        assert!(!run.stderr.contains(phrase), "{phrase}: {}", run.stderr);
+    }
+    // One second is "1 second".
+    assert!(
+        run.stderr
+            .contains("no login was completed within 1 second;"),
+        "{}",
+        run.stderr
+    );
+    // Nor where no browser can open (an SSH session): none was opened.
+    let mut cmd = sandbox.command(&crate::support::link_args(&url, &["--timeout", "1"]));
+    cmd.env_remove("SFCONNECT_BROWSER")
+        .env("SSH_CONNECTION", "10.0.0.5 51000 10.0.0.9 22");
+    let run = crate::support::run_command(cmd, None).expect(7);
+    assert!(
+        run.stderr.contains("does not open a browser"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("in the browser"), "{}", run.stderr);
+}
+
+/// The file store's caveat is for a secret that was stored: a link that
+/// fails before storing anything does not print it.
+#[test]
+fn the_file_store_caveat_only_follows_a_stored_secret() {
+    let sandbox = Sandbox::new();
+    sandbox.fake.knobs().deny_consent = true;
+    let run = sandbox.link(&[]).expect(7);
+    assert!(
+        !run.stderr
+            .contains("protected only by the file's permissions"),
+        "{}",
+        run.stderr
+    );
+    sandbox.fake.knobs().deny_consent = false;
+    let run = sandbox.link(&[]).expect(0);
+    assert_eq!(
+        run.stderr
+            .matches("protected only by the file's permissions")
+            .count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}
+
+/// Re-linking under the same alias while Salesforce cannot revoke the old
+/// token says so without "replaced prod with prod".
+#[test]
+fn replacing_under_the_same_alias_does_not_say_replaced_x_with_x() {
+    let sandbox = Sandbox::new();
+    sandbox.link(&["--alias", "prod"]).expect(0);
+    sandbox.fake.knobs().fail_paths = vec![("/services/oauth2/revoke".into(), 503)];
+    let run = sandbox.link(&["--alias", "prod"]).expect(0);
+    assert!(
+        !run.stderr.contains("replaced prod with prod"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("replaced the earlier approval of prod, but could not revoke"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A client secret Salesforce refuses is not answered with "set
+/// SFCONNECT_CLIENT_SECRET": it is set, and wrong.
+#[test]
+fn a_refused_client_secret_gets_a_hint_that_does_not_go_in_a_circle() {
+    let mut sandbox = Sandbox::new();
+    sandbox.fake.knobs().clients[0].secret = Some("right-secret".into());
+    sandbox.set_env("SFCONNECT_CLIENT_SECRET", "wrong-secret");
+    let run = sandbox.link(&[]).expect(2);
+    assert!(run.stderr.contains("invalid_client"), "{}", run.stderr);
+    let hint = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("hint:"))
+        .unwrap_or_else(|| panic!("no hint: {}", run.stderr));
+    assert!(hint.contains("SFCONNECT_CLIENT_SECRET"), "{hint}");
+    assert!(!hint.contains("set SFCONNECT_CLIENT_SECRET"), "{hint}");
 }

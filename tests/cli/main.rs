@@ -5,6 +5,7 @@
 mod api;
 mod approvals;
 mod concurrency;
+mod config;
 mod crash;
 mod docs;
 mod exec;
@@ -12,6 +13,7 @@ mod fake_server;
 mod files;
 mod hostile;
 mod keychain;
+mod keyutils;
 mod leaks;
 mod link;
 mod list;

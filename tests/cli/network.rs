@@ -98,3 +98,83 @@ fn failures_name_the_host_and_what_failed() {
         run.stderr
     );
 }
+
+/// A timeout names what set it: `tokens check --timeout`, not
+/// SFCONNECT_HTTP_TIMEOUT; and one second is "1 second".
+#[test]
+fn a_timeout_blames_what_set_it() {
+    let sandbox = linked();
+    sandbox.fake.knobs().delay = std::time::Duration::from_secs(3);
+    let run = sandbox
+        .run(&["tokens", "check", "--timeout", "1", "--json"])
+        .expect(5);
+    let detail = run.json()["results"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        detail.contains("timed out after 1 second (--timeout)"),
+        "{detail}"
+    );
+    assert!(!detail.contains("SFCONNECT_HTTP_TIMEOUT"), "{detail}");
+    sandbox.fake.knobs().delay = std::time::Duration::ZERO;
+}
+
+/// SFCONNECT_HTTP_TIMEOUT that is not a number of seconds is refused like a
+/// bad flag (2), not ignored.
+#[test]
+fn a_bad_http_timeout_is_a_usage_error() {
+    let mut sandbox = linked();
+    for bad in ["abc", "0", "-1", "1.5", "99999999999999999999"] {
+        sandbox.set_env("SFCONNECT_HTTP_TIMEOUT", bad);
+        let run = sandbox.run(&["token", "prod"]).expect(2);
+        assert!(
+            run.stderr.contains("SFCONNECT_HTTP_TIMEOUT"),
+            "{bad}: {}",
+            run.stderr
+        );
+    }
+    sandbox.set_env("SFCONNECT_HTTP_TIMEOUT", "5");
+    sandbox.run(&["token", "prod"]).expect(0);
+}
+
+/// A proxy that is down is named as the proxy, not as Salesforce. Plain
+/// http to loopback never uses a proxy, so the dead proxy sits on the way to
+/// an https name (the index edited to `https://localhost:PORT`).
+#[test]
+fn a_dead_proxy_is_named() {
+    let mut sandbox = linked();
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_url = format!("http://127.0.0.1:{}", dead.local_addr().unwrap().port());
+    drop(dead);
+    sandbox.set_env("HTTP_PROXY", &dead_url);
+    sandbox.set_env("HTTPS_PROXY", &dead_url);
+    // Loopback http goes around it.
+    sandbox.run(&["token", "prod", "--fresh"]).expect(0);
+
+    let path = sandbox.config_dir().join("index.json");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let port = sandbox.fake.url().rsplit(':').next().unwrap().to_string();
+    let https = format!("https://localhost:{port}");
+    std::fs::write(&path, original.replace(&sandbox.fake.url(), &https)).unwrap();
+    let run = sandbox.run(&["token", "prod", "--fresh"]).expect(5);
+    assert!(
+        run.stderr
+            .contains(&format!("cannot reach the proxy {dead_url}")),
+        "{}",
+        run.stderr
+    );
+    // Credentials in the proxy URL are not repeated.
+    let with_user = dead_url.replace("http://", "http://user:pw@");
+    sandbox.set_env("HTTPS_PROXY", &with_user);
+    let run = sandbox.run(&["token", "prod", "--fresh"]).expect(5);
+    assert!(run.stderr.contains("the proxy"), "{}", run.stderr);
+    assert!(!run.stderr.contains("pw"), "{}", run.stderr);
+    // Bypassed by NO_PROXY, the host is reached directly: the failure is
+    // then the fake's missing TLS, named as the host, not the proxy.
+    sandbox.set_env("NO_PROXY", "localhost");
+    let run = sandbox.run(&["token", "prod", "--fresh"]).expect(5);
+    assert!(!run.stderr.contains("the proxy"), "{}", run.stderr);
+    assert!(run.stderr.contains("localhost"), "{}", run.stderr);
+    std::fs::write(&path, original).unwrap();
+}

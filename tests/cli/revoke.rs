@@ -150,3 +150,29 @@ fn all_revokes_every_connection_and_reports_json() {
     let run = sandbox.run(&["revoke", "--all"]).expect(0);
     assert!(run.stderr.contains("Nothing is linked"));
 }
+
+/// `unsupported_token_type` means the token was already dead, whether
+/// Salesforce says it form-encoded (as documented) or as JSON.
+#[test]
+fn an_unsupported_token_type_answer_is_already_invalid_in_either_body() {
+    for as_json in [false, true] {
+        let sandbox = Sandbox::new();
+        let (_, refresh) = linked(&sandbox, "prod");
+        assert!(sandbox.fake.revoke_refresh_token(&refresh));
+        sandbox.fake.knobs().revoke_errors_as_json = as_json;
+        let run = sandbox.run(&["revoke", "prod", "--json"]).expect(0);
+        let result = &run.json()["results"][0];
+        assert_eq!(
+            result["outcome"], "already_invalid",
+            "json {as_json}: {run:#?}"
+        );
+        assert!(
+            result["detail"]
+                .as_str()
+                .unwrap()
+                .contains("unsupported_token_type"),
+            "{result}"
+        );
+        assert!(sandbox.connections().is_empty());
+    }
+}

@@ -20,7 +20,18 @@ const SCRIPTS: [(&str, &str); 5] = [
 /// after `sfconnect`, read from the "Commands:" of each `--help`: a new
 /// command is covered without touching these tests.
 fn commands(sandbox: &Sandbox) -> Vec<Vec<String>> {
-    fn walk(sandbox: &Sandbox, path: Vec<String>, found: &mut Vec<Vec<String>>) {
+    help_pages(sandbox).1
+}
+
+/// Every help page below the top: the groups (`tokens`, `config`) and the
+/// commands that run, each as its words after `sfconnect`.
+fn help_pages(sandbox: &Sandbox) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+    fn walk(
+        sandbox: &Sandbox,
+        path: Vec<String>,
+        groups: &mut Vec<Vec<String>>,
+        found: &mut Vec<Vec<String>>,
+    ) {
         let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
         args.push("--help");
         let help = sandbox.run(&args).expect(0).stdout;
@@ -37,16 +48,20 @@ fn commands(sandbox: &Sandbox) -> Vec<Vec<String>> {
             found.push(path);
             return;
         }
+        if !path.is_empty() {
+            groups.push(path.clone());
+        }
         for sub in subs {
             let mut next = path.clone();
             next.push(sub);
-            walk(sandbox, next, found);
+            walk(sandbox, next, groups, found);
         }
     }
-    let mut found = Vec::new();
-    walk(sandbox, Vec::new(), &mut found);
+    let (mut groups, mut found) = (Vec::new(), Vec::new());
+    walk(sandbox, Vec::new(), &mut groups, &mut found);
     assert!(found.len() >= 10, "{found:?}");
-    found
+    assert!(groups.len() >= 2, "{groups:?}");
+    (groups, found)
 }
 
 fn bin() -> &'static str {
@@ -283,7 +298,9 @@ fn help(sandbox: &Sandbox, command: &[impl AsRef<str>], flag: &str) -> String {
 #[test]
 fn every_command_has_a_summary_a_description_and_examples() {
     let sandbox = Sandbox::new();
-    for command in commands(&sandbox) {
+    // The groups too: `sfconnect tokens --help` promises examples like the rest.
+    let (groups, leaves) = help_pages(&sandbox);
+    for command in groups.into_iter().chain(leaves) {
         let name = format!("sfconnect {}", command.join(" "));
         let long = help(&sandbox, &command, "--help");
         let short = help(&sandbox, &command, "-h");
@@ -321,6 +338,40 @@ fn every_command_has_a_summary_a_description_and_examples() {
     }
     let top = help(&sandbox, &[] as &[&str], "--help");
     assert!(top.contains("EXAMPLES:") && top.contains("Exit codes:"));
+}
+
+/// The exit-code summary of `sfconnect --help` says what `api` does: a 5xx
+/// exits 5, another non-2xx 8.
+#[test]
+fn the_exit_code_summary_matches_what_api_does() {
+    let sandbox = with_aliases(&["prod"]);
+    let top = help(&sandbox, &[] as &[&str], "--help");
+    let summary = top
+        .split_once("Exit codes:")
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let clause = |code: &str| {
+        summary
+            .split(", ")
+            .find(|c| c.trim_start().starts_with(&format!("{code} ")))
+            .unwrap_or_else(|| panic!("no {code} in {summary}"))
+            .to_string()
+    };
+    assert!(clause("5").contains("5xx"), "{summary}");
+    assert!(!clause("8").contains("every non-2xx"), "{summary}");
+    assert!(clause("8").contains("another non-2xx"), "{summary}");
+
+    sandbox.fake.knobs().fail_paths = vec![("/services/data/v62.0/boom".into(), 503)];
+    sandbox
+        .run(&["api", "prod", "/services/data/v62.0/boom"])
+        .expect(5);
+    sandbox.fake.knobs().fail_paths = vec![("/services/data/v62.0/boom".into(), 404)];
+    sandbox
+        .run(&["api", "prod", "/services/data/v62.0/boom"])
+        .expect(8);
 }
 
 #[test]

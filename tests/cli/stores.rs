@@ -86,7 +86,7 @@ fn a_hung_keychain_times_out_with_6() {
     sandbox.set_env("SFCONNECT_KEYCHAIN_TIMEOUT", "1");
     let run = sandbox.link(&[]).expect(6);
     assert!(
-        run.stderr.contains("did not answer within 1 s"),
+        run.stderr.contains("did not answer within 1 second "),
         "{}",
         run.stderr
     );
@@ -416,7 +416,7 @@ fn precedence_is_flag_then_env_then_file_then_default() {
     let run = sandbox
         .run(&["link", "--no-browser", "--port", "0"])
         .expect(7);
-    assert!(run.stderr.contains("within 1 seconds"), "{}", run.stderr);
+    assert!(run.stderr.contains("within 1 second;"), "{}", run.stderr);
 }
 
 #[test]
@@ -449,4 +449,16 @@ fn store_precedence_and_a_bad_config_file() {
         "{}",
         run.stderr
     );
+}
+
+/// Counts read as English: "1 connection", not "1 connections".
+#[test]
+fn doctor_counts_connections_in_english() {
+    let mut sandbox = Sandbox::new();
+    sandbox.set_env("SFCONNECT_PORT", "0");
+    let run = sandbox.run(&["doctor"]).expect(0);
+    assert!(run.stdout.contains("(0 connections)"), "{}", run.stdout);
+    sandbox.link(&["--alias", "prod"]).expect(0);
+    let run = sandbox.run(&["doctor"]).expect(0);
+    assert!(run.stdout.contains("(1 connection)"), "{}", run.stdout);
 }

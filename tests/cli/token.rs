@@ -252,3 +252,118 @@ fn an_outage_exits_5_and_keeps_the_cache() {
     let run = sandbox.run(&["token", "prod"]).expect(0);
     assert_eq!(run.stdout.trim(), cached, "the cache still serves");
 }
+
+/// Into a pipe, `--format json` is one compact line, as every other --json.
+#[test]
+fn token_json_is_one_compact_line_into_a_pipe() {
+    let sandbox = linked("prod");
+    for args in [
+        &["token", "prod", "--format", "json"][..],
+        &["token", "prod", "--json"],
+    ] {
+        let run = sandbox.run(args).expect(0);
+        assert_eq!(run.stdout.lines().count(), 1, "{args:?}: {}", run.stdout);
+        assert!(!run.stdout.contains("\n  "), "{}", run.stdout);
+        assert!(run.json()["access_token"].is_string());
+    }
+}
+
+/// `last_refreshed_at` stays null until a refresh, as the README says; the
+/// login's own token is not one.
+#[test]
+fn last_refreshed_at_is_null_until_the_first_refresh() {
+    let sandbox = Sandbox::new();
+    let link = sandbox.link(&["--alias", "prod", "--json"]).expect(0);
+    assert!(
+        link.json()["last_refreshed_at"].is_null(),
+        "{}",
+        link.stdout
+    );
+    let listed = sandbox.run(&["tokens", "list", "--json"]).expect(0).json();
+    assert!(listed["connections"][0]["last_refreshed_at"].is_null());
+    assert!(listed["connections"][0]["last_used_at"].is_null());
+    let table = sandbox.run(&["tokens", "list"]).expect(0).stdout;
+    assert!(table.lines().nth(1).unwrap().contains("never"), "{table}");
+
+    // A cache hit is a use, not a refresh.
+    sandbox.run(&["token", "prod"]).expect(0);
+    assert!(sandbox.connection("prod")["last_refreshed_at"].is_null());
+    assert!(sandbox.connection("prod")["last_used_at"].is_string());
+    sandbox.run(&["token", "prod", "--fresh"]).expect(0);
+    assert!(sandbox.connection("prod")["last_refreshed_at"].is_string());
+}
+
+/// A name no connection could have is a usage error (2) in every command
+/// that takes an alias, not "no such connection" (3).
+#[test]
+fn an_invalid_alias_exits_2_everywhere() {
+    let mut sandbox = linked("prod");
+    let bad = "bad alias!";
+    for args in [
+        &["token", bad][..],
+        &["exec", bad, "--", "true"],
+        &["api", bad, "/services/data/"],
+        &["tokens", "check", bad],
+        &["tokens", "approvals", bad],
+        &["revoke", bad],
+        &["migrate", bad, "--to", "file"],
+    ] {
+        let run = sandbox.run(args).expect(2);
+        assert!(
+            run.stderr.contains("invalid alias"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    let url = sandbox.fake.url();
+    let run = sandbox
+        .run(&crate::support::link_args(&url, &["--alias", bad]))
+        .expect(2);
+    assert!(run.stderr.contains("invalid alias"), "{}", run.stderr);
+    // A valid name that is not linked is still 3.
+    sandbox.run(&["token", "nope"]).expect(3);
+    sandbox.run(&["revoke", "nope"]).expect(3);
+    // From the environment too, and it says where the name came from.
+    sandbox.set_env("SFCONNECT_ALIAS", bad);
+    let run = sandbox.run(&["token"]).expect(2);
+    assert!(run.stderr.contains("SFCONNECT_ALIAS"), "{}", run.stderr);
+    assert_eq!(sandbox.connections().len(), 1, "nothing was revoked");
+}
+
+/// After `tokens check` recorded a connection as revoked (or blocked),
+/// `token` asks Salesforce again instead of printing the cached token.
+#[test]
+fn a_connection_recorded_dead_is_not_served_from_the_cache() {
+    let sandbox = linked("prod");
+    let refresh = sandbox.tokens_of("prod")["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(sandbox.fake.revoke_refresh_token(&refresh));
+    sandbox.run(&["tokens", "check"]).expect(4);
+    assert_eq!(sandbox.connection("prod")["health"]["status"], "revoked");
+    let refreshes = sandbox.fake.token_requests("refresh_token");
+    let run = sandbox.run(&["token", "prod"]).expect(4);
+    assert_eq!(run.stdout, "", "no token printed");
+    assert_eq!(
+        sandbox.fake.token_requests("refresh_token"),
+        refreshes + 1,
+        "Salesforce was asked"
+    );
+
+    // Blocked: the cache is not used either, and once the admin approves
+    // the app again the token flows and the record says ok.
+    let sandbox = linked("prod");
+    sandbox.fake.knobs().refresh_error = Some((
+        400,
+        "invalid_app_access".into(),
+        "user is not admin approved to access this app".into(),
+    ));
+    sandbox.run(&["tokens", "check"]).expect(5);
+    assert_eq!(sandbox.connection("prod")["health"]["status"], "blocked");
+    sandbox.run(&["token", "prod"]).expect(4);
+    sandbox.fake.knobs().refresh_error = None;
+    let run = sandbox.run(&["token", "prod"]).expect(0);
+    assert_eq!(run.stdout.lines().count(), 1);
+    assert_eq!(sandbox.connection("prod")["health"]["status"], "ok");
+}

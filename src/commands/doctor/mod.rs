@@ -41,9 +41,9 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
             topic: "index",
             ok: true,
             detail: format!(
-                "{} ({} connections)",
+                "{} ({})",
                 ctx.registry.path().display(),
-                index.connections.len()
+                output::count(index.connections.len() as u64, "connection")
             ),
             blocks: None,
         },
@@ -81,7 +81,11 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
         let probe = secrets::probe(secrets::open(kind, &ctx.config_dir).as_ref());
         let mut detail = match &probe {
             Ok(()) => "available (write, read and delete worked)".to_string(),
-            Err(e) => format!("unavailable: {}", e.message),
+            // The hint says how to make it work; doctor is where one looks.
+            Err(e) => match &e.hint {
+                Some(hint) => format!("unavailable: {}; {hint}", e.message),
+                None => format!("unavailable: {}", e.message),
+            },
         };
         if let (Ok(()), Some(caveat)) = (&probe, kind.caveat()) {
             detail.push_str(&format!("; note: {caveat}"));

@@ -74,11 +74,6 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
     };
     let store = secrets::open(store_kind, &ctx.config_dir);
     secrets::probe(store.as_ref())?;
-    // Said once per link, and not silenced by -q: the user chose a store
-    // that is weaker than the keychain in some way.
-    if let Some(caveat) = store_kind.caveat() {
-        output::warn(caveat);
-    }
     let store = (store_kind, store.as_ref());
     if args.device {
         device_login(ctx, &args, &app, &scopes, store)
@@ -124,7 +119,7 @@ fn browser_login(
     let mut guided = false;
     if args.no_browser {
         output::tell(&format!(
-            "If the browser does not open, visit:\n  {}",
+            "Open this URL in a browser to log in:\n  {}",
             login.authorize_url
         ));
     } else if !situation.can_open() {
@@ -147,14 +142,27 @@ fn browser_login(
     }
     if paste == Paste::Terminal && !guided && args.no_browser {
         output::tell(&format!(
-            "When the browser ends on http://localhost:{port}/OauthRedirect?code=... and that page fails to load, paste its address here and press Enter."
+            "When your browser ends on http://localhost:{port}/OauthRedirect?code=... and that page fails to load, paste its address here and press Enter."
         ));
     }
     let prompt = (paste == Paste::Terminal && guided).then_some("Paste the address here: ");
     let deadline = Instant::now() + Duration::from_secs(timeout_secs(args));
-    let mut countdown = Countdown::new(deadline, "the login in the browser", prompt);
+    // Where sfconnect opened no browser (--no-browser, none can open here,
+    // or opening failed) there is no "the browser" to speak of.
+    let (waiting_for, waiting) = if args.no_browser || guided {
+        (
+            "the login",
+            "Waiting for the login to complete (Ctrl-C cancels)...",
+        )
+    } else {
+        (
+            "the login in the browser",
+            "Waiting for the login to complete in the browser (Ctrl-C cancels)...",
+        )
+    };
+    let mut countdown = Countdown::new(deadline, waiting_for, prompt);
     if !countdown.is_live() {
-        output::note("Waiting for the login to complete in the browser (Ctrl-C cancels)...");
+        output::note(waiting);
     }
     let callback = listener.wait(&login.state, deadline, timeout_secs(args), &mut countdown)?;
     if callback.was_pasted() {
@@ -185,7 +193,7 @@ fn browser_login(
                 ),
                 Err(e) => callback.answer(200, "Login failed", &e.message),
             }
-            store::report(ctx, args, &linked?);
+            store::report(ctx, args, &linked?, store.0);
             Ok(())
         }
         Verdict::Ignore { .. } => unreachable!("the listener returns only callbacks"),
@@ -235,7 +243,7 @@ fn device_login(
     }
     let tokens = device::wait(&http, app, &login, deadline, &interrupted, &mut countdown)?;
     let access = store::store_login(ctx, args, app, scopes, &http, tokens, store)?;
-    store::report(ctx, args, &access);
+    store::report(ctx, args, &access, store.0);
     Ok(())
 }
 
@@ -300,12 +308,17 @@ fn app_config(args: &LinkArgs) -> Result<AppConfig> {
     })
 }
 
-fn scopes(args: &LinkArgs, client_id: &str) -> Result<Vec<String>> {
-    let default = if client_id == PLATFORM_CLI {
+/// The scopes asked for when neither --scopes nor the `scopes` setting says.
+pub(super) fn default_scopes(client_id: &str) -> &'static str {
+    if client_id == PLATFORM_CLI {
         PLATFORM_CLI_SCOPES
     } else {
         CUSTOM_APP_SCOPES
-    };
+    }
+}
+
+fn scopes(args: &LinkArgs, client_id: &str) -> Result<Vec<String>> {
+    let default = default_scopes(client_id);
     let scopes: Vec<String> = args
         .scopes
         .as_deref()

@@ -67,7 +67,8 @@ pub fn store_login(
             },
             created_at: now,
             last_used_at: None,
-            last_refreshed_at: Some(now),
+            // Set by the first refresh; the login's own token is not one.
+            last_refreshed_at: None,
             store: store_kind.name().to_string(),
             id: secrets::new_id(),
             app_name: None,
@@ -166,16 +167,33 @@ fn retire(ctx: &Context, http: &Http, old: &Connection, new: &Connection) {
             old.alias, old.username, old.instance_url
         )),
         Err(e) => output::warn(&format!(
-            "replaced {} with {}, but could not revoke its old refresh token: {}; sfconnect keeps it and retries on the next link or `sfconnect tokens check`",
-            old.alias, new.alias, e.message
+            "{}, but could not revoke its old refresh token: {}; sfconnect keeps it and retries on the next link or `sfconnect tokens check`",
+            replaced_what(old, new),
+            e.message
         )),
+    }
+}
+
+/// "replaced uat with prod", or, when the alias stays, "replaced the
+/// earlier approval of prod" (never "replaced prod with prod").
+fn replaced_what(old: &Connection, new: &Connection) -> String {
+    if old.alias == new.alias {
+        format!("replaced the earlier approval of {}", old.alias)
+    } else {
+        format!("replaced {} with {}", old.alias, new.alias)
     }
 }
 
 /// Prints the new connection and how many of the user's five approvals for
 /// this app are in use (advice only: a refused query is one line).
-pub fn report(ctx: &Context, args: &LinkArgs, access: &Access) {
+pub fn report(ctx: &Context, args: &LinkArgs, access: &Access, store_kind: StoreKind) {
     let connection = &access.connection;
+    // Said once per link, and not silenced by -q: the user chose a store
+    // weaker than the keychain in some way. Only now, when a secret is in
+    // it; a link that failed earlier stored nothing to warn about.
+    if let Some(caveat) = store_kind.caveat() {
+        output::warn(caveat);
+    }
     if args.json {
         output::print_json(&serde_json::to_value(connection).expect("connection encodes"));
     } else {

@@ -221,7 +221,7 @@ fn route(shared: &Shared, knobs: &Knobs, rq: &Incoming) -> Reply {
     match rq.path.as_str() {
         "/services/oauth2/authorize" => authorize::authorize(shared, knobs, rq),
         "/services/oauth2/token" => token::token(shared, knobs, rq),
-        "/services/oauth2/revoke" => revoke::revoke(shared, rq),
+        "/services/oauth2/revoke" => revoke::revoke(shared, knobs, rq),
         "/services/oauth2/userinfo" => identity::userinfo(shared, knobs, rq),
         "/setup/connect" => device::verification_page(rq),
         path if path.starts_with("/id/") => identity::identity(shared, knobs, rq),

@@ -110,6 +110,9 @@ pub struct Knobs {
     /// Token answers carry this `sfdc_community_url` (an Experience Cloud
     /// member's login, §2).
     pub community_url: Option<String>,
+    /// The revoke endpoint's errors come as a JSON object instead of the
+    /// documented form-encoded body (§6).
+    pub revoke_errors_as_json: bool,
 }
 
 impl Default for Knobs {
@@ -144,6 +147,7 @@ impl Default for Knobs {
             instance_url: None,
             identity_url: None,
             community_url: None,
+            revoke_errors_as_json: false,
         }
     }
 }

@@ -1,13 +1,21 @@
 //! `POST|GET /services/oauth2/revoke` (§6): a refresh token kills its approval and
 //! every access token from it, an access token only itself, and an
 //! `OauthToken.DeleteToken` (§5) the approval it names. Errors are form-encoded,
-//! unlike the token endpoint's JSON.
+//! unlike the token endpoint's JSON, unless `Knobs::revoke_errors_as_json`.
 
 use super::http::{Incoming, Reply, encode_query, lock};
+use super::knobs::Knobs;
 use super::{FORM, Shared};
 
-pub(super) fn revoke(shared: &Shared, rq: &Incoming) -> Reply {
+pub(super) fn revoke(shared: &Shared, knobs: &Knobs, rq: &Incoming) -> Reply {
+    let as_json = knobs.revoke_errors_as_json;
     let form_error = |error: &str, description: &str| {
+        if as_json {
+            return Reply::json(
+                400,
+                &serde_json::json!({"error": error, "error_description": description}),
+            );
+        }
         Reply::new(
             400,
             FORM,
