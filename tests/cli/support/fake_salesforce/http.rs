@@ -148,6 +148,9 @@ pub(super) fn serve(shared: &Shared, mut request: tiny_http::Request) {
     lock(&shared.state).requests.push(recorded);
     let knobs = lock(&shared.knobs).clone();
     let reply = route(shared, &knobs, &incoming);
+    if let Some(gate) = knobs.hold.as_ref().filter(|g| g.matches(&incoming)) {
+        gate.hold();
+    }
     let _ = request.respond(reply.into_response());
 }
 

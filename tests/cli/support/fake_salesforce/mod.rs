@@ -18,6 +18,7 @@
 
 mod authorize;
 mod device;
+mod gate;
 pub mod hostile;
 mod http;
 mod identity;
@@ -32,6 +33,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
+pub use gate::Gate;
 pub use knobs::{FakeClient, FakeUser, Knobs};
 
 use http::{first, lock};
@@ -171,6 +173,28 @@ impl FakeSalesforce {
         lock(&self.shared.knobs)
     }
 
+    /// Holds the answers to requests on `path` (and, when given, with this
+    /// `grant_type`) after handling them, until the returned gate opens.
+    pub fn hold_answers(&self, path: &str, grant_type: Option<&str>) -> Arc<Gate> {
+        let gate = Arc::new(Gate::new(path, grant_type));
+        self.knobs().hold = Some(Arc::clone(&gate));
+        gate
+    }
+
+    /// Holds the answers to refresh grants: each refresh has happened at the
+    /// fake (and rotated the token, when rotation is on), its answer waits.
+    pub fn hold_refresh_answers(&self) -> Arc<Gate> {
+        self.hold_answers("/services/oauth2/token", Some("refresh_token"))
+    }
+
+    /// Ends the session of every access token issued so far, as the org's
+    /// session timeout would: bearer calls with them get 401.
+    pub fn expire_access_tokens(&self) {
+        for access in self.state().access.values_mut() {
+            access.expired = true;
+        }
+    }
+
     /// Every request seen, in arrival order.
     pub fn requests(&self) -> Vec<Recorded> {
         self.state().requests.clone()
@@ -296,6 +320,10 @@ impl FakeSalesforce {
 
 impl Drop for FakeSalesforce {
     fn drop(&mut self) {
+        // A test that failed with answers held must not hang here.
+        if let Some(gate) = self.knobs().hold.take() {
+            gate.open();
+        }
         self.stop.store(true, Ordering::SeqCst);
         for _ in &self.workers {
             self.server.unblock();
