@@ -10,6 +10,7 @@
 //! could still be valid at Salesforce.
 
 use crate::app::Context;
+use crate::connection_lock;
 use crate::error::Result;
 use crate::index::connection::{Connection, Retired};
 use crate::output;
@@ -62,6 +63,9 @@ pub fn retry(ctx: &Context, http: &Http, except: &[&str]) {
 }
 
 fn revoke_and_forget(ctx: &Context, http: &Http, retired: &Retired) -> Result<()> {
+    // A refresh of the old connection that started before it was replaced
+    // may still store a rotated token: wait for it, and revoke that one.
+    let _lock = connection_lock::lock_id(ctx, &retired.id, &retired.alias)?;
     let store = ctx.store_named(&retired.store, &retired.alias)?;
     if let Some(tokens) = load_tokens(store.as_ref(), &retired.id)? {
         revoke(http, &retired.login_url, &tokens.refresh_token)?;

@@ -6,9 +6,12 @@
 //! explicitly with `--local-only`. When Salesforce cannot be reached nothing
 //! is changed. The index entry is removed before the secret, so a crash in
 //! between leaves at worst an orphaned secret, never an entry without one.
+//! Each connection is revoked under its lock (`connection_lock`), so a
+//! refresh that rotates its token at the same moment is never outrun.
 
 use crate::app::Context;
 use crate::cli::RevokeArgs;
+use crate::connection_lock;
 use crate::error::{Error, Result};
 use crate::index::connection::Connection;
 use crate::output;
@@ -114,6 +117,10 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
 }
 
 fn revoke_one(ctx: &Context, http: Option<&Http>, connection: &Connection) -> Result<Outcome> {
+    // Under the connection's lock: a refresh running now finishes first, and
+    // the token revoked is the one it stored, not the one it rotated away.
+    let (_lock, entry) = connection_lock::lock(ctx, connection)?;
+    let connection = &entry;
     let store = ctx.store_of(connection)?;
     let outcome = match http {
         None => Outcome::LocalOnly,

@@ -2,11 +2,12 @@
 //!
 //! Every write goes to a temp file in the same directory, is fsynced, then
 //! renamed over the target, so a reader (or a crash) sees the old file or the
-//! new one, never half of one. Writers hold a cross-process lock (std
-//! `File::lock`) so two processes cannot lose each other's updates. The
+//! new one, never half of one. Writers hold a cross-process lock
+//! (`file_lock`) so two processes cannot lose each other's updates. The
 //! directory is 0700 and files are 0600 (security checklist, "Files and
 //! processes"); symlinks are never followed out of the directory.
 
+pub use super::file_lock::{FileLock, lock};
 use crate::error::{Error, Result};
 use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Read, Write};
@@ -24,24 +25,6 @@ pub fn ensure_private_dir(dir: &Path) -> Result<()> {
     builder
         .create(dir)
         .map_err(|e| io_error("cannot create the directory", dir, &e))
-}
-
-/// An exclusive lock held until dropped, on a `NAME.lock` file beside the data.
-pub struct FileLock {
-    _file: File,
-}
-
-pub fn lock(dir: &Path, name: &str) -> Result<FileLock> {
-    ensure_private_dir(dir)?;
-    let path = dir.join(format!("{name}.lock"));
-    let file = open_private(
-        &path,
-        OpenOptions::new().create(true).truncate(false).write(true),
-    )
-    .map_err(|e| io_error("cannot open the lock file", &path, &e))?;
-    file.lock()
-        .map_err(|e| io_error("cannot lock", &path, &e))?;
-    Ok(FileLock { _file: file })
 }
 
 /// Reads a whole file, refusing symlinks and oversized files. `Ok(None)` when
@@ -111,7 +94,7 @@ fn rand_u64() -> u64 {
     u64::from_le_bytes(bytes)
 }
 
-fn open_private(path: &Path, options: &mut OpenOptions) -> std::io::Result<File> {
+pub(super) fn open_private(path: &Path, options: &mut OpenOptions) -> std::io::Result<File> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;

@@ -14,6 +14,8 @@ mod keychain;
 mod leaks;
 mod link;
 mod list;
+#[cfg(target_os = "linux")]
+mod locks;
 mod login;
 mod network;
 mod revoke;

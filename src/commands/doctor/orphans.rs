@@ -167,7 +167,7 @@ fn remove_orphans(
     found: &[String],
 ) -> Result<Vec<String>> {
     std::thread::sleep(Duration::from_millis(500));
-    let _lock = files::lock(&ctx.config_dir, "index.json")?;
+    let _lock = files::lock(&ctx.config_dir, "index.json", "the index lock")?;
     let index = ctx.registry.load()?;
     let still = orphan_ids(&index, kind, store)?.unwrap_or_default();
     let mut removed = Vec::new();

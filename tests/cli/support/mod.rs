@@ -7,6 +7,8 @@
 //! at the fake Salesforce and follows the redirect to sfconnect's listener.
 
 pub mod fake_salesforce;
+#[cfg(target_os = "linux")]
+pub mod locks;
 pub mod proxy;
 
 use fake_salesforce::{FAKE_CLIENT_ID, FakeSalesforce};
@@ -162,6 +164,13 @@ impl Sandbox {
             .as_array()
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// The lock file of a connection, by alias: whoever reads its secret to
+    /// write or delete it holds this lock.
+    pub fn connection_lock(&self, alias: &str) -> PathBuf {
+        let id = self.connection(alias)["id"].as_str().unwrap().to_string();
+        self.config_dir().join("locks").join(format!("{id}.lock"))
     }
 
     /// The file store's entry for a connection id, parsed.
