@@ -243,3 +243,57 @@ fn a_held_lock_ends_the_wait_with_5_naming_the_holder() {
     let run = sandbox.run(&["token", "prod", "--fresh"]).expect(2);
     assert!(run.stderr.contains("SFCONNECT_LOCK_TIMEOUT"), "{run:#?}");
 }
+
+#[test]
+fn doctor_clean_leaves_the_secret_of_a_link_whose_entry_is_not_written_yet() {
+    let sandbox = Sandbox::new();
+    // Holding the index lock stops `link` between storing its secret and
+    // writing its entry: the secret looks orphaned.
+    std::fs::create_dir_all(sandbox.config_dir()).unwrap();
+    let index_lock = sandbox.config_dir().join("index.json.lock");
+    let held = std::fs::File::create(&index_lock).unwrap();
+    held.lock().unwrap();
+    let url = sandbox.fake.url();
+    let mut link =
+        Live::start(sandbox.command(&crate::support::link_args(&url, &["--alias", "prod"])));
+    let pid = link.pid();
+    assert!(
+        wait_until_waiting_for(pid, &index_lock, || link.has_exited()),
+        "link ended before writing its entry"
+    );
+    let secrets: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(sandbox.config_dir().join("secrets.json")).unwrap(),
+    )
+    .unwrap();
+    let ids: Vec<&String> = secrets["secrets"].as_object().unwrap().keys().collect();
+    assert_eq!(ids.len(), 1, "{secrets}");
+    let own_lock = sandbox
+        .config_dir()
+        .join("locks")
+        .join(format!("{}.lock", ids[0]));
+
+    let mut doctor = Live::start(sandbox.command(&["doctor", "--clean", "--json"]));
+    let doctor_pid = doctor.pid();
+    let started = std::time::Instant::now();
+    while !(crate::support::locks::is_waiting_for(doctor_pid, &own_lock)
+        || crate::support::locks::is_waiting_for(doctor_pid, &index_lock)
+        || doctor.has_exited())
+    {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    drop(held);
+    link.finish().expect(0);
+    let report = doctor.finish();
+    let removed = &report.json()["orphans"][0]["removed"];
+    assert_eq!(removed, &serde_json::json!([]), "{report:#?}");
+    let id = sandbox.connection("prod")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        sandbox.stored_tokens(&id).is_some(),
+        "the new secret was deleted"
+    );
+    sandbox.run(&["token", "prod", "--fresh"]).expect(0);
+}
