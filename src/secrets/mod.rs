@@ -12,6 +12,7 @@ mod file;
 mod keyring;
 #[cfg(test)]
 pub mod memory;
+mod passphrase_cmd;
 mod sealed;
 pub mod secret;
 

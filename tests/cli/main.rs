@@ -18,6 +18,7 @@ mod list;
 mod locks;
 mod login;
 mod network;
+mod passphrase;
 mod revoke;
 mod shell;
 mod stores;
