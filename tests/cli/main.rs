@@ -5,6 +5,7 @@
 mod api;
 mod approvals;
 mod concurrency;
+#[cfg(target_os = "linux")]
 mod crash;
 mod exec;
 mod fake_server;
