@@ -28,10 +28,9 @@ mod revoke;
 mod secrets;
 mod state;
 mod token;
+mod wire;
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::JoinHandle;
 
 pub use gate::Gate;
 pub use knobs::{FakeClient, FakeUser, Knobs};
@@ -58,7 +57,6 @@ pub const APPROVAL_LIMIT: usize = 5;
 
 /// Scopes granted when the authorize request names none ("all the app's scopes").
 const APP_SCOPES: &[&str] = &["api", "web", "refresh_token", "id"];
-const WORKERS: usize = 16;
 const MAX_BODY: u64 = 1 << 20;
 const JSON: &str = "application/json;charset=UTF-8";
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -107,12 +105,10 @@ impl Recorded {
 /// The running fake; it stops when dropped.
 pub struct FakeSalesforce {
     shared: Arc<Shared>,
-    server: Arc<tiny_http::Server>,
-    stop: Arc<AtomicBool>,
-    workers: Vec<JoinHandle<()>>,
+    front: Option<wire::Front>,
 }
 
-/// What every worker thread sees.
+/// What every connection's thread sees.
 struct Shared {
     base_url: String,
     knobs: Mutex<Knobs>,
@@ -123,43 +119,26 @@ impl FakeSalesforce {
     /// Starts the fake on `127.0.0.1` with an ephemeral port, one client
     /// (`FAKE_CLIENT_ID`), one user (`DEFAULT_USERNAME`) who approves.
     pub fn start() -> FakeSalesforce {
-        let server =
-            Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind fake Salesforce"));
-        let port = server
-            .server_addr()
-            .to_ip()
-            .expect("fake Salesforce listens on IP")
-            .port();
         let state = State {
             users: vec![FakeUser::default()],
             current_user: DEFAULT_USERNAME.to_string(),
             ..State::default()
         };
+        // The port is known only once listening; the handler reads it then.
+        let cell = Arc::new(std::sync::OnceLock::<Arc<Shared>>::new());
+        let reached = Arc::clone(&cell);
+        let front = wire::Front::start(MAX_BODY, move |request| {
+            http::serve(reached.get().expect("the fake is set up"), request)
+        });
         let shared = Arc::new(Shared {
-            base_url: format!("http://127.0.0.1:{port}"),
+            base_url: format!("http://127.0.0.1:{}", front.port()),
             knobs: Mutex::new(Knobs::default()),
             state: Mutex::new(state),
         });
-        let stop = Arc::new(AtomicBool::new(false));
-        let workers = (0..WORKERS)
-            .map(|_| {
-                let (server, shared, stop) = (server.clone(), shared.clone(), stop.clone());
-                std::thread::spawn(move || {
-                    loop {
-                        match server.recv() {
-                            Ok(request) => http::serve(&shared, request),
-                            Err(_) if stop.load(Ordering::SeqCst) => break,
-                            Err(_) => continue,
-                        }
-                    }
-                })
-            })
-            .collect();
+        let _ = cell.set(Arc::clone(&shared));
         FakeSalesforce {
             shared,
-            server,
-            stop,
-            workers,
+            front: Some(front),
         }
     }
 
@@ -324,12 +303,6 @@ impl Drop for FakeSalesforce {
         if let Some(gate) = self.knobs().hold.take() {
             gate.open();
         }
-        self.stop.store(true, Ordering::SeqCst);
-        for _ in &self.workers {
-            self.server.unblock();
-        }
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
-        }
+        drop(self.front.take());
     }
 }
