@@ -50,9 +50,8 @@ fn calls_go_through_the_proxy_unless_no_proxy_says_otherwise() {
 fn failures_name_the_host_and_what_failed() {
     let mut sandbox = linked();
     // Nobody listens: connect fails.
-    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let dead_port = dead.local_addr().unwrap().port();
-    drop(dead);
+    let dead = crate::support::refusing::RefusingPort::bind();
+    let dead_port = dead.port;
     let path = sandbox.config_dir().join("index.json");
     let original = std::fs::read_to_string(&path).unwrap();
     std::fs::write(

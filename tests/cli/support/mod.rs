@@ -10,6 +10,7 @@ pub mod fake_salesforce;
 #[cfg(target_os = "linux")]
 pub mod locks;
 pub mod proxy;
+pub mod refusing;
 
 use fake_salesforce::{FAKE_CLIENT_ID, FakeSalesforce};
 use serde_json::Value;
@@ -183,8 +184,8 @@ impl Sandbox {
     }
 
     /// The test browser's log, one JSON value per line. sfconnect does not
-    /// wait for its browser, so this waits (a bounded time) for the
-    /// browser's closing `done` line.
+    /// wait for its browser, so this waits for the browser's closing `done`
+    /// line (at most the watchdog's time).
     pub fn browser_events(&self) -> Vec<Value> {
         let started = Instant::now();
         loop {
@@ -194,7 +195,7 @@ impl Sandbox {
                 .map(|line| serde_json::from_str(line).expect("browser log line is JSON"))
                 .collect();
             if events.iter().any(|e| e["event"] == "done")
-                || started.elapsed() > Duration::from_secs(10)
+                || started.elapsed() > WATCHDOG
             {
                 return events;
             }
