@@ -194,9 +194,7 @@ impl Sandbox {
                 .lines()
                 .map(|line| serde_json::from_str(line).expect("browser log line is JSON"))
                 .collect();
-            if events.iter().any(|e| e["event"] == "done")
-                || started.elapsed() > WATCHDOG
-            {
+            if events.iter().any(|e| e["event"] == "done") || started.elapsed() > WATCHDOG {
                 return events;
             }
             std::thread::sleep(Duration::from_millis(20));
