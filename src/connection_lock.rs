@@ -18,8 +18,25 @@ use crate::error::{Error, Result};
 use crate::index::connection::Connection;
 use crate::index::files::{self, FileLock};
 
+/// Whether `id` can name a lock file: what `secrets::new_id` makes (hex),
+/// never a path. An index or secret file edited by hand may hold anything.
+pub fn is_lock_name(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// The lock of the connection (or retired entry) with this secret-store id.
 pub fn lock_id(ctx: &Context, id: &str, alias: &str) -> Result<FileLock> {
+    if !is_lock_name(id) {
+        return Err(Error::usage(format!(
+            "connection {alias} has an id sfconnect did not make ({id:?}); the index was edited by hand"
+        ))
+        .with_hint(format!(
+            "remove it with `sfconnect revoke {alias} --local-only` and link it again"
+        )));
+    }
     files::lock(
         &ctx.config_dir.join("locks"),
         id,
@@ -44,4 +61,32 @@ pub fn lock(ctx: &Context, connection: &Connection) -> Result<(FileLock, Connect
             .with_hint("run the command again")
         })?;
     Ok((lock, current))
+}
+
+/// `lock`, except for an entry whose id names no lock file (edited by
+/// hand): `revoke` must still remove it, and no refresh can race with it,
+/// since a refresh needs the lock.
+pub fn lock_if_named(
+    ctx: &Context,
+    connection: &Connection,
+) -> Result<(Option<FileLock>, Connection)> {
+    if is_lock_name(&connection.id) {
+        let (lock, current) = lock(ctx, connection)?;
+        Ok((Some(lock), current))
+    } else {
+        Ok((None, connection.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_names_name_a_lock() {
+        assert!(is_lock_name(&crate::secrets::new_id()));
+        for bad in ["", "../index", "a/b", "a.lock", &"a".repeat(65), "a b"] {
+            assert!(!is_lock_name(bad), "{bad:?}");
+        }
+    }
 }

@@ -119,7 +119,7 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
 fn revoke_one(ctx: &Context, http: Option<&Http>, connection: &Connection) -> Result<Outcome> {
     // Under the connection's lock: a refresh running now finishes first, and
     // the token revoked is the one it stored, not the one it rotated away.
-    let (_lock, entry) = connection_lock::lock(ctx, connection)?;
+    let (_lock, entry) = connection_lock::lock_if_named(ctx, connection)?;
     let connection = &entry;
     let store = ctx.store_of(connection)?;
     let outcome = match http {

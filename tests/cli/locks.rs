@@ -297,3 +297,22 @@ fn doctor_clean_leaves_the_secret_of_a_link_whose_entry_is_not_written_yet() {
     );
     sandbox.run(&["token", "prod", "--fresh"]).expect(0);
 }
+
+#[test]
+fn an_id_edited_into_a_path_names_no_lock_file() {
+    let sandbox = Sandbox::new();
+    sandbox.link(&["--alias", "prod"]).expect(0);
+    let path = sandbox.config_dir().join("index.json");
+    let mut index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    index["connections"][0]["id"] = "../../escaped".into();
+    std::fs::write(&path, index.to_string()).unwrap();
+    let run = sandbox.run(&["token", "prod", "--fresh"]).expect(2);
+    assert!(run.stderr.contains("did not make"), "{run:#?}");
+    assert!(run.stderr.contains("--local-only"), "{run:#?}");
+    let outside = sandbox.config_dir().join("locks/../../escaped.lock");
+    assert!(!outside.exists(), "a lock file was made outside locks/");
+    assert_eq!(sandbox.fake.token_requests("refresh_token"), 0);
+    sandbox.run(&["revoke", "prod", "--local-only"]).expect(0);
+    assert!(sandbox.connections().is_empty());
+}

@@ -167,7 +167,10 @@ fn remove_orphans(
 ) -> Result<Vec<String>> {
     let mut removed = Vec::new();
     for id in found {
-        let _lock = connection_lock::lock_id(ctx, id, id)?;
+        // An id sfconnect did not make is no link's in progress.
+        let _lock = connection_lock::is_lock_name(id)
+            .then(|| connection_lock::lock_id(ctx, id, id))
+            .transpose()?;
         let index = ctx.registry.load()?;
         if orphan_ids(&index, kind, store)?.is_some_and(|ids| ids.contains(id)) {
             store.delete(id)?;
