@@ -4,20 +4,23 @@
 //! Salesforce does not say when an access token expires (its lifetime is the
 //! org's session timeout, at least 15 minutes; docs/salesforce-oauth.md §4), so a
 //! cached token is reused while younger than a maximum age. A refresh runs
-//! under a cross-process lock per connection; after taking it we re-read the
-//! store, because another process may have refreshed (or rotated the refresh
-//! token) while we waited, and reusing a rotated refresh token makes
-//! Salesforce revoke the whole chain (RFC 9700 §4.14). A new refresh token is
-//! stored before the new access token is used or printed, and before the
-//! answer's URLs are judged: an answer refused for a foreign instance URL
-//! still leaves the live refresh token in the store. A refresh sends the
-//! client secret of this connection's app only (`secrets::client_secret`).
+//! under a cross-process lock per connection (`connection_lock`); after
+//! taking it we re-read the index entry and the store, because another
+//! process may have refreshed (or rotated the refresh token), moved the
+//! secret or revoked the connection while we waited, and reusing a rotated
+//! refresh token makes Salesforce revoke the whole chain (RFC 9700 §4.14). A
+//! new refresh token is stored before the new access token is used or
+//! printed, and before the answer's URLs are judged: an answer refused for a
+//! foreign instance URL still leaves the live refresh token in the store. A
+//! refresh sends the client secret of this connection's app only
+//! (`secrets::client_secret`).
 
 use crate::app::Context;
 use crate::config::Config;
+use crate::connection_lock;
 use crate::error::{Error, Exit, Result};
 use crate::index::connection::{Connection, Health};
-use crate::index::{files, validate};
+use crate::index::validate;
 use crate::output;
 use crate::salesforce::errors::is_app_blocked;
 use crate::salesforce::hosts::{PRODUCTION, SANDBOX};
@@ -92,9 +95,13 @@ pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> R
         connection.store
     ));
     let store = ctx.store_of(connection)?;
-    let seen = stored(store.as_ref(), connection)?;
+    // Missing here may only mean that `migrate` moved it a moment ago: the
+    // entry is read again under the lock before that is an error.
+    let seen = load_tokens(store.as_ref(), &connection.id)?;
     if !freshness.force
-        && let Some(access) = young(connection, &seen, freshness.max_age)
+        && let Some(access) = seen
+            .as_ref()
+            .and_then(|seen| young(connection, seen, freshness.max_age))
     {
         debug_cache_hit(&access);
         note_use(ctx, connection);
@@ -109,13 +116,18 @@ pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> R
         }
     ));
     let waiting = Instant::now();
-    let _lock = files::lock(&ctx.config_dir.join("locks"), &connection.id)?;
+    // The entry as it is now: another process may have moved its secret to
+    // another store (`migrate`) while we waited.
+    let (_lock, entry) = connection_lock::lock(ctx, connection)?;
+    let connection = &entry;
     output::debug(&format!(
         "{alias}: refresh lock taken after {} ms",
         waiting.elapsed().as_millis()
     ));
+    let store = ctx.store_of(connection)?;
     let current = stored(store.as_ref(), connection)?;
-    let refreshed_meanwhile = current.access_issued_at_ms != seen.access_issued_at_ms;
+    let refreshed_meanwhile =
+        seen.is_none_or(|seen| seen.access_issued_at_ms != current.access_issued_at_ms);
     if (refreshed_meanwhile || !freshness.force)
         && let Some(access) = young(connection, &current, freshness.max_age)
     {

@@ -149,7 +149,7 @@ impl Config {
     }
 
     pub fn save(&self, dir: &Path) -> Result<()> {
-        let _lock = files::lock(dir, FILE)?;
+        let _lock = files::lock(dir, FILE, "the settings file's lock")?;
         files::write_atomic(&path(dir), self.render().as_bytes())
     }
 

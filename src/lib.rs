@@ -10,6 +10,7 @@ pub mod approvals;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod connection_lock;
 pub mod error;
 pub mod index;
 pub mod login;

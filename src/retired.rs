@@ -11,6 +11,7 @@
 //! fails its checks (`index::validate`).
 
 use crate::app::Context;
+use crate::connection_lock;
 use crate::error::Result;
 use crate::index::connection::{Connection, Retired};
 use crate::index::validate;
@@ -66,6 +67,9 @@ pub fn retry(ctx: &Context, http: &Http, except: &[&str]) {
 fn revoke_and_forget(ctx: &Context, http: &Http, retired: &Retired) -> Result<()> {
     // A hand-edited record must not send the token elsewhere.
     validate::retired(retired)?;
+    // A refresh of the old connection that started before it was replaced
+    // may still store a rotated token: wait for it, and revoke that one.
+    let _lock = connection_lock::lock_id(ctx, &retired.id, &retired.alias)?;
     let store = ctx.store_named(&retired.store, &retired.alias)?;
     if let Some(tokens) = load_tokens(store.as_ref(), &retired.id)? {
         revoke(http, &retired.login_url, &tokens.refresh_token)?;

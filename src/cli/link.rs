@@ -12,6 +12,9 @@ to paste back the address the browser ended on (http://localhost:PORT/OauthRedir
 read from a terminal, or from a pipe with --paste. SFCONNECT_BROWSER or $BROWSER always opens \
 that browser. --device uses Salesforce's device flow instead: approve on any device with a code. \
 While waiting, a terminal shows the time left; Ctrl-C cancels (exit 7).\n\n\
+With --store file, SFCONNECT_STORE_PASSPHRASE_CMD (a command printing the passphrase that \
+encrypts the file) runs with stdin closed, so it never reads what you paste, and is stopped \
+after SFCONNECT_STORE_PASSPHRASE_TIMEOUT seconds (default 30; exit 6).\n\n\
 EXAMPLES:\n  \
 sfconnect link                              # production (login.salesforce.com)\n  \
 sfconnect link --sandbox --alias uat        # sandbox (test.salesforce.com)\n  \

@@ -108,6 +108,9 @@ sfconnect tokens approvals prod --json | jq .count"
     /// --max-age is printed without any network call; otherwise the refresh token gets a new
     /// one, under a lock per connection, so parallel callers refresh once. The connection is
     /// ALIAS, else $SFCONNECT_ALIAS, else the only linked one.
+    ///
+    /// A caller waits for that lock at most SFCONNECT_LOCK_TIMEOUT seconds (default 30); then
+    /// it exits 5, naming the pid that holds it. migrate and revoke take the same lock.
     Token(TokenArgs),
     /// Run a command with a fresh access token in its environment
     ///

@@ -2,10 +2,13 @@
 //!
 //! Write to the new store, read it back and compare, record the new store in
 //! the index, and only then delete the old copy: at every moment one store
-//! the index names holds the secret.
+//! the index names holds the secret. All of it under the connection's lock,
+//! which a refresh holds too: a refresh token rotated meanwhile is moved,
+//! never left behind in the old store.
 
 use crate::app::Context;
 use crate::cli::MigrateArgs;
+use crate::connection_lock;
 use crate::error::{Error, Result};
 use crate::output;
 use crate::secrets::{self, StoreKind};
@@ -13,7 +16,10 @@ use crate::secrets::{self, StoreKind};
 pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
     let to = StoreKind::parse(&args.to)?;
     let index = ctx.registry.load()?;
-    let connection = index.resolve(Some(&args.alias))?.clone();
+    let named = index.resolve(Some(&args.alias))?;
+    // Under the connection's lock, so no refresh stores a rotated refresh
+    // token in the old store after we copied the one it replaces.
+    let (_lock, connection) = connection_lock::lock(ctx, named)?;
     if connection.store == to.name() {
         output::note(&format!(
             "{} is already in the {} store",

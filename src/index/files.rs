@@ -2,11 +2,12 @@
 //!
 //! Every write goes to a temp file in the same directory, is fsynced, then
 //! renamed over the target, so a reader (or a crash) sees the old file or the
-//! new one, never half of one. Writers hold a cross-process lock (std
-//! `File::lock`) so two processes cannot lose each other's updates. The
+//! new one, never half of one. Writers hold a cross-process lock
+//! (`file_lock`) so two processes cannot lose each other's updates. The
 //! directory is 0700 and files are 0600 (security checklist, "Files and
 //! processes"); symlinks are never followed out of the directory.
 
+pub use super::file_lock::{FileLock, lock};
 use crate::error::{Error, Result};
 use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Read, Write};
@@ -24,31 +25,6 @@ pub fn ensure_private_dir(dir: &Path) -> Result<()> {
     builder
         .create(dir)
         .map_err(|e| io_error("cannot create the directory", dir, &e))
-}
-
-/// An exclusive lock held until dropped, on a `NAME.lock` file beside the data.
-pub struct FileLock {
-    _file: File,
-}
-
-pub fn lock(dir: &Path, name: &str) -> Result<FileLock> {
-    // A name from the index (a connection id) must not lead out of `dir`.
-    if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) {
-        return Err(Error::unexpected(format!(
-            "refusing the lock name {name:?}: it would not stay in {}",
-            dir.display()
-        )));
-    }
-    ensure_private_dir(dir)?;
-    let path = dir.join(format!("{name}.lock"));
-    let file = open_private(
-        &path,
-        OpenOptions::new().create(true).truncate(false).write(true),
-    )
-    .map_err(|e| io_error("cannot open the lock file", &path, &e))?;
-    file.lock()
-        .map_err(|e| io_error("cannot lock", &path, &e))?;
-    Ok(FileLock { _file: file })
 }
 
 /// Reads a whole file, refusing symlinks and oversized files. `Ok(None)` when
@@ -118,7 +94,7 @@ fn rand_u64() -> u64 {
     u64::from_le_bytes(bytes)
 }
 
-fn open_private(path: &Path, options: &mut OpenOptions) -> std::io::Result<File> {
+pub(super) fn open_private(path: &Path, options: &mut OpenOptions) -> std::io::Result<File> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
@@ -173,17 +149,6 @@ mod tests {
         assert!(read_if_exists(&link).is_err());
         assert!(write_atomic(&link, b"x").is_err());
         assert_eq!(fs::read_to_string(&outside).unwrap(), "{}");
-    }
-
-    #[test]
-    fn lock_names_stay_in_their_directory() {
-        let dir = tempfile::tempdir().unwrap();
-        let locks = dir.path().join("locks");
-        for bad in ["../escaped", "a/b", "..", "", "a\\b"] {
-            assert!(lock(&locks, bad).is_err(), "{bad}");
-        }
-        assert!(!dir.path().join("escaped.lock").exists());
-        drop(lock(&locks, "0123456789abcdef0123456789abcdef").unwrap());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! settling retired tokens does, so it lives beside `access.rs`.
 
 pub mod connection;
+pub mod file_lock;
 pub mod files;
 pub mod registry;
 pub mod timestamp;

@@ -42,7 +42,7 @@ impl Registry {
     /// Applies `change` to the index under the cross-process index lock and
     /// saves the result. Nothing is written when `change` fails.
     pub fn update<T>(&self, change: impl FnOnce(&mut Index) -> Result<T>) -> Result<T> {
-        let _lock = files::lock(&self.dir, INDEX_FILE)?;
+        let _lock = files::lock(&self.dir, INDEX_FILE, "the index lock")?;
         let mut index = self.load()?;
         let value = change(&mut index)?;
         self.save(&index)?;

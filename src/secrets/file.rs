@@ -95,7 +95,7 @@ impl FileStore {
     }
 
     fn modify(&self, change: impl FnOnce(&mut BTreeMap<String, Secret>)) -> Result<()> {
-        let _lock = files::lock(&self.dir, FILE)?;
+        let _lock = files::lock(&self.dir, FILE, "the secret file's lock")?;
         let (mut file, kdf) = self.read()?;
         change(&mut file.secrets);
         let plain = serde_json::to_vec_pretty(&file)

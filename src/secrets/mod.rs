@@ -15,6 +15,7 @@ mod keyring;
 mod keyutils;
 #[cfg(test)]
 pub mod memory;
+mod passphrase_cmd;
 mod sealed;
 pub mod secret;
 

@@ -2,13 +2,15 @@
 //! secret manager can hand us a passphrase (a CI secret, `pass`, a vault CLI).
 //!
 //! When `SFCONNECT_STORE_PASSPHRASE_CMD` names a command, sfconnect runs it
-//! (through `sh -c`) and uses what it prints as the passphrase. The key is
+//! (through `sh -c`, stdin closed, bounded in time: `passphrase_cmd`) and
+//! uses what it prints as the passphrase. The key is
 //! derived with Argon2id (OWASP's minimum: 19 MiB, 2 passes) from that
 //! passphrase and a random salt kept in the file; the contents are sealed
 //! with XChaCha20-Poly1305 under a fresh random nonce on every write, so a
 //! wrong passphrase or an altered file is detected, never silently read.
 
 use crate::error::{Error, Result};
+use crate::secrets::passphrase_cmd;
 use crate::secrets::secret::Secret;
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
@@ -17,9 +19,8 @@ use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::process::{Command, Stdio};
 
-pub const PASSPHRASE_CMD: &str = "SFCONNECT_STORE_PASSPHRASE_CMD";
+pub use super::passphrase_cmd::COMMAND_VAR as PASSPHRASE_CMD;
 
 /// What an encrypted secrets file holds: no secret in the clear.
 #[derive(Serialize, Deserialize)]
@@ -79,12 +80,7 @@ pub fn passphrase() -> Result<Option<Secret>> {
     else {
         return Ok(None);
     };
-    let output = shell(&command)
-        .stdin(Stdio::inherit())
-        .stderr(Stdio::inherit())
-        .stdout(Stdio::piped())
-        .output()
-        .map_err(|e| Error::secret_store(format!("cannot run {PASSPHRASE_CMD}: {e}")))?;
+    let output = passphrase_cmd::run(&command)?;
     if !output.status.success() {
         return Err(Error::secret_store(format!(
             "{PASSPHRASE_CMD} failed ({}); the secret file was left untouched",
@@ -103,20 +99,6 @@ pub fn passphrase() -> Result<Option<Secret>> {
         )));
     }
     Ok(Some(Secret::new(passphrase)))
-}
-
-#[cfg(unix)]
-fn shell(command: &str) -> Command {
-    let mut cmd = Command::new("sh");
-    cmd.args(["-c", command]);
-    cmd
-}
-
-#[cfg(not(unix))]
-fn shell(command: &str) -> Command {
-    let mut cmd = Command::new("cmd");
-    cmd.args(["/C", command]);
-    cmd
 }
 
 pub fn derive(passphrase: &Secret, kdf: &Kdf) -> Result<Key> {

@@ -1,14 +1,16 @@
-//! Crash safety: `link` and `revoke` killed with SIGKILL at random moments
-//! while they write the index and the file store. Afterwards the index
+//! Crash safety: `link` and `revoke` killed with SIGKILL at random points
+//! while they write the index and the file store, each point one the command
+//! cannot leave on its own (see `Stall`), so every kill lands. Afterwards the index
 //! always parses, every entry has its secret, and whatever secret no entry
 //! refers to (an orphan) is reported by `doctor` and removed by
 //! `doctor --clean`, which never touches a secret an entry refers to.
 
+use crate::support::locks::wait_until_waiting_for;
 use crate::support::{Sandbox, link_args};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::process::Stdio;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// xorshift64*: tiny, seedable, and good enough to pick kill delays.
 struct Rng(u64);
@@ -98,25 +100,126 @@ fn orphans_reported(run: &crate::support::Run) -> (BTreeSet<String>, BTreeSet<St
     (set("ids"), set("removed"))
 }
 
+/// Where a round's command is when the kill comes. Each is a place the
+/// command cannot leave on its own, so every kill finds it still running.
+#[derive(Debug, Clone, Copy)]
+enum Stall {
+    /// Waiting for Salesforce: every answer of the fake takes `DELAY`, so a
+    /// command making N requests runs at least N × `DELAY`, and the kill
+    /// comes at a random moment before that.
+    Salesforce,
+    /// Blocked on a lock this test holds: the index's (a link has stored its
+    /// secret and waits to write its entry; a revoke has revoked at
+    /// Salesforce and waits to remove the entry), the secret file's (a link
+    /// past its login waits to store the secret; a revoke has removed the
+    /// entry and waits to delete the secret), or the existing connection's
+    /// (a link has moved it to `retired` and waits to revoke its token; a
+    /// revoke has not started).
+    Lock(&'static str),
+}
+
+const STALLS: [Stall; 4] = [
+    Stall::Salesforce,
+    Stall::Lock("index"),
+    Stall::Lock("secrets"),
+    // Without a connection there is no such lock: the round waits for
+    // Salesforce instead.
+    Stall::Lock("connection"),
+];
+/// How long the fake takes to answer each request.
+const DELAY: Duration = Duration::from_millis(100);
+/// Requests every `link` here makes one after the other: the authorize page
+/// (the test browser), the code exchange, userinfo, the approvals query.
+const LINK_REQUESTS: u32 = 4;
+/// A `revoke` of a connection with its secret: the revocation.
+const REVOKE_REQUESTS: u32 = 1;
+const ROUNDS: usize = 24;
+/// Every fourth round runs to completion, so replacements, retired entries
+/// and already-revoked tokens come up too.
+const COMPLETE_EVERY: usize = 4;
+
+/// The lock file a `Stall::Lock` holds, and whether it exists for this
+/// round (a connection's lock only when there is a connection).
+fn lock_path(sandbox: &Sandbox, which: &str) -> Option<std::path::PathBuf> {
+    let dir = sandbox.config_dir();
+    match which {
+        "index" => Some(dir.join("index.json.lock")),
+        "secrets" => Some(dir.join("secrets.json.lock")),
+        _ => {
+            let index: Value =
+                serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).ok()?)
+                    .ok()?;
+            let id = index["connections"][0]["id"].as_str()?;
+            Some(dir.join("locks").join(format!("{id}.lock")))
+        }
+    }
+}
+
+/// Holds the lock file at `path` (creating it) until dropped.
+fn hold(path: &std::path::Path) -> std::fs::File {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .unwrap();
+    file.lock().unwrap();
+    file
+}
+
 #[test]
 fn killed_links_and_revokes_leave_a_readable_index_and_no_entry_without_its_secret() {
     let mut rng = Rng::from_time();
     let seed = rng.0;
     eprintln!("crash test seed: {seed}");
     let sandbox = Sandbox::new();
+    sandbox.fake.knobs().delay = DELAY;
     let aliases = ["a", "b", "c"];
-    let started = Instant::now();
     let (mut kills, mut finished) = (0, 0);
-    for round in 0..40 {
-        if started.elapsed() > Duration::from_secs(40) {
-            break;
-        }
-        let alias = aliases[rng.below(3) as usize];
+    for round in 0..ROUNDS {
+        let linked: Vec<String> = std::fs::read_to_string(sandbox.config_dir().join("index.json"))
+            .ok()
+            .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+            .and_then(|index| index["connections"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .map(|c| c["alias"].as_str().unwrap().to_string())
+            .collect();
         let url = sandbox.fake.url();
-        let args: Vec<&str> = if rng.below(3) == 0 {
-            vec!["revoke", alias]
+        // Kill rounds go through every stall, first for links, then for
+        // revokes, and so on; the other rounds choose at random.
+        let complete = round % COMPLETE_EVERY == COMPLETE_EVERY - 1;
+        let kill_round = round - round / COMPLETE_EVERY;
+        let stall = STALLS[kill_round % STALLS.len()];
+        let wants_revoke = if complete {
+            rng.below(3) == 0
         } else {
-            link_args(&url, &["--timeout", "10", "--alias", alias, "--force"])
+            kill_round / STALLS.len() % 2 == 1
+        };
+        // A revoke only of a linked connection: an unknown alias ends at once.
+        let revoking = !linked.is_empty() && wants_revoke;
+        let revoked = linked.first().cloned().unwrap_or_default();
+        let args: Vec<&str> = if revoking {
+            vec!["revoke", &revoked]
+        } else {
+            let alias = aliases[rng.below(3) as usize];
+            link_args(&url, &["--timeout", "30", "--alias", alias, "--force"])
+        };
+        // A link also writes the secret file before it logs in (its probe of
+        // the store): it gets the lock only after the code exchange, which
+        // the fake holds until the test has it.
+        let after_login = !revoking && matches!(stall, Stall::Lock("secrets"));
+        let exchange = (after_login && !complete).then(|| {
+            sandbox
+                .fake
+                .hold_answers("/services/oauth2/token", Some("authorization_code"))
+        });
+        let held = match stall {
+            Stall::Lock(which) if !complete && exchange.is_none() => {
+                lock_path(&sandbox, which).map(|p| (hold(&p), p))
+            }
+            _ => None,
         };
         let mut child = sandbox
             .command(&args)
@@ -125,36 +228,57 @@ fn killed_links_and_revokes_leave_a_readable_index_and_no_entry_without_its_secr
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // A link takes a few hundred ms here, a revoke less: kill anywhere in it.
-        let delay = Duration::from_millis(rng.below(if args[0] == "link" { 600 } else { 150 }));
-        let deadline = Instant::now() + delay;
-        let mut exited = None;
-        while Instant::now() < deadline {
-            if let Some(status) = child.try_wait().unwrap() {
-                exited = Some(status);
-                break;
+        let what = format!("seed {seed}, round {round}: {args:?}, {stall:?}");
+        let held = match exchange {
+            Some(gate) => {
+                gate.wait_until_holding(1);
+                let path = lock_path(&sandbox, "secrets").unwrap();
+                let file = hold(&path);
+                gate.open();
+                sandbox.fake.knobs().holds.clear();
+                Some((file, path))
             }
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        match exited {
-            Some(_) => finished += 1,
-            None => {
-                child.kill().unwrap(); // SIGKILL
-                child.wait().unwrap();
-                kills += 1;
+            None => held,
+        };
+        if complete {
+            let status = child.wait().unwrap();
+            assert!(status.success(), "{what}: ended with {status}");
+            finished += 1;
+        } else {
+            match &held {
+                Some((_, path)) => {
+                    let waiting = wait_until_waiting_for(child.id(), path, || {
+                        child.try_wait().unwrap().is_some()
+                    });
+                    assert!(waiting, "{what}: ended before it reached the lock");
+                }
+                None => {
+                    let requests = if revoking {
+                        REVOKE_REQUESTS
+                    } else {
+                        LINK_REQUESTS
+                    };
+                    let window = (DELAY * requests).as_millis() as u64;
+                    std::thread::sleep(Duration::from_millis(rng.below(window)));
+                }
             }
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "{what}: ended before the kill"
+            );
+            child.kill().unwrap(); // SIGKILL
+            child.wait().unwrap();
+            kills += 1;
         }
+        drop(held);
         let (referenced, stored) = ids_on_disk(&sandbox, seed);
         let missing: Vec<_> = referenced.difference(&stored).collect();
         assert!(
             missing.is_empty(),
-            "seed {seed}, round {round} ({args:?} after {delay:?}): entries without their secret: {missing:?}"
+            "{what}: entries without their secret: {missing:?}"
         );
     }
-    assert!(
-        kills >= 10,
-        "seed {seed}: only {kills} kills; the test killed nothing much"
-    );
+    assert_eq!(kills, ROUNDS - ROUNDS / COMPLETE_EVERY, "seed {seed}");
     eprintln!("{kills} killed, {finished} finished");
 
     // A secret a crash could leave, planted for sure, besides any real ones.
@@ -201,11 +325,21 @@ fn killed_links_and_revokes_leave_a_readable_index_and_no_entry_without_its_secr
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 
-    // Every connection left still works.
+    // Every connection left works, unless Salesforce no longer takes its
+    // refresh token: revoked by a revoke killed before it removed the entry,
+    // or by the five-approval limit, which killed links' grants fill up.
     let index = sandbox.index();
     for connection in index["connections"].as_array().unwrap() {
         let alias = connection["alias"].as_str().unwrap();
-        sandbox.run(&["token", alias, "--fresh"]).expect(0);
+        let id = connection["id"].as_str().unwrap();
+        let refresh = sandbox.stored_tokens(id).unwrap()["refresh_token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let live = sandbox.fake.is_refresh_token_live(&refresh);
+        sandbox
+            .run(&["token", alias, "--fresh"])
+            .expect(if live { 0 } else { 4 });
     }
 }
 

@@ -70,6 +70,11 @@ impl Live {
         self.child.id()
     }
 
+    /// Whether it has exited (without reaping it: `finish` still works).
+    pub fn has_exited(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_some()
+    }
+
     /// Waits until stderr contains `needle`; returns all of stderr so far.
     #[track_caller]
     pub fn wait_for(&self, needle: &str) -> String {

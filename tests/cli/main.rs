@@ -6,6 +6,7 @@ mod api;
 mod approvals;
 mod concurrency;
 mod config;
+#[cfg(target_os = "linux")]
 mod crash;
 mod docs;
 mod exec;
@@ -18,8 +19,11 @@ mod leaks;
 mod link;
 mod list;
 mod listener_security;
+#[cfg(target_os = "linux")]
+mod locks;
 mod login;
 mod network;
+mod passphrase;
 mod revoke;
 mod shell;
 mod stores;

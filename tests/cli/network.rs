@@ -46,9 +46,8 @@ fn calls_go_through_the_proxy_unless_no_proxy_says_otherwise() {
 fn failures_name_the_host_and_what_failed() {
     let mut sandbox = linked();
     // Nobody listens: connect fails.
-    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let dead_port = dead.local_addr().unwrap().port();
-    drop(dead);
+    let dead = crate::support::refusing::RefusingPort::bind();
+    let dead_port = dead.port;
     let path = sandbox.config_dir().join("index.json");
     let original = std::fs::read_to_string(&path).unwrap();
     std::fs::write(
@@ -69,17 +68,15 @@ fn failures_name_the_host_and_what_failed() {
     assert!(run.stderr.contains("connect"), "{}", run.stderr);
     std::fs::write(&path, &original).unwrap();
 
-    // A server that answers too slowly: timeout.
+    // A server that does not answer until the command has ended: only its
+    // own timeout can end it (else the harness's watchdog fails the test).
     sandbox.set_env("SFCONNECT_HTTP_TIMEOUT", "1");
-    sandbox.fake.knobs().delay = std::time::Duration::from_secs(3);
-    let started = std::time::Instant::now();
+    let gate = sandbox.fake.hold_refresh_answers();
     let run = sandbox.run(&["token", "prod", "--fresh"]).expect(5);
     assert!(run.stderr.contains("timed out"), "{}", run.stderr);
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(3),
-        "bounded wait"
-    );
-    sandbox.fake.knobs().delay = std::time::Duration::ZERO;
+    gate.wait_until_holding(1);
+    gate.open();
+    sandbox.fake.knobs().holds.clear();
 
     // TLS to a server that answers in plain HTTP at once.
     let plain = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -84,9 +84,8 @@ fn unreachable_server_keeps_everything() {
     let sandbox = Sandbox::new();
     let (id, _) = linked(&sandbox, "prod");
     // Point the connection at a port nobody listens on.
-    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let dead_url = format!("http://127.0.0.1:{}", dead.local_addr().unwrap().port());
-    drop(dead);
+    let dead = crate::support::refusing::RefusingPort::bind();
+    let dead_url = format!("http://127.0.0.1:{}", dead.port);
     let path = sandbox.config_dir().join("index.json");
     let text = std::fs::read_to_string(&path)
         .unwrap()

@@ -327,12 +327,11 @@ fn printed_authorize_url(run: &crate::support::Run) -> std::collections::HashMap
         .collect()
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// A port this test holds until the listener is dropped.
+fn held_port() -> (std::net::TcpListener, u16) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    (listener, port)
 }
 
 #[test]
@@ -365,21 +364,24 @@ fn precedence_is_flag_then_env_then_file_then_default() {
     let run = link(&sandbox, &["--port", "0", "--client-id", "3MVG9flag"]);
     assert_eq!(printed_authorize_url(&run)["client_id"], "3MVG9flag");
 
-    // port
-    let (file_port, env_port) = (free_port(), free_port());
+    // port: this test holds each configured port, so the link says which
+    // one it tried (and no other process can take one in between).
+    let (_file_holder, file_port) = held_port();
+    let (_env_holder, env_port) = held_port();
     sandbox
         .run(&["config", "set", "port", &file_port.to_string()])
         .expect(0);
     let redirect = |run: &crate::support::Run| printed_authorize_url(run)["redirect_uri"].clone();
-    assert_eq!(
-        redirect(&link(&sandbox, &[])),
-        format!("http://localhost:{file_port}/OauthRedirect")
-    );
+    let tried = |run: crate::support::Run, port: u16| {
+        assert!(
+            run.stderr.contains(&format!("port {port} is in use")),
+            "{}",
+            run.stderr
+        );
+    };
+    tried(link(&sandbox, &[]), file_port);
     sandbox.set_env("SFCONNECT_PORT", &env_port.to_string());
-    assert_eq!(
-        redirect(&link(&sandbox, &[])),
-        format!("http://localhost:{env_port}/OauthRedirect")
-    );
+    tried(link(&sandbox, &[]), env_port);
     let flagged = redirect(&link(&sandbox, &["--port", "0"]));
     assert!(!flagged.contains(&env_port.to_string()) && !flagged.contains(&file_port.to_string()));
 

@@ -7,13 +7,12 @@
 
 use super::Finding;
 use crate::app::Context;
+use crate::connection_lock;
 use crate::error::Result;
 use crate::index::connection::Index;
-use crate::index::files;
 use crate::secrets::{self, SecretStore, StoreKind};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 /// The ids in `kind`'s store that the index refers to (as a connection's
 /// secret or a retired one awaiting revocation).
@@ -156,24 +155,27 @@ pub(super) fn orphans(
     (finding, Some(fact))
 }
 
-/// Deletes the orphans that are still orphans after a pause, under the
-/// index lock: a `link` that stored its secret a moment ago records its
-/// entry in that time (it writes the secret first, then the index), and
-/// cannot record it while we delete.
+/// Deletes the orphans that are still orphans once we hold their
+/// connection lock: `link` holds the new connection's lock from before it
+/// stores the secret until its index entry is written, so a secret whose
+/// entry is a moment away is never taken for an orphan.
 fn remove_orphans(
     ctx: &Context,
     kind: StoreKind,
     store: &dyn SecretStore,
     found: &[String],
 ) -> Result<Vec<String>> {
-    std::thread::sleep(Duration::from_millis(500));
-    let _lock = files::lock(&ctx.config_dir, "index.json")?;
-    let index = ctx.registry.load()?;
-    let still = orphan_ids(&index, kind, store)?.unwrap_or_default();
     let mut removed = Vec::new();
-    for id in found.iter().filter(|id| still.contains(id)) {
-        store.delete(id)?;
-        removed.push(id.clone());
+    for id in found {
+        // An id sfconnect did not make is no link's in progress.
+        let _lock = connection_lock::is_lock_name(id)
+            .then(|| connection_lock::lock_id(ctx, id, id))
+            .transpose()?;
+        let index = ctx.registry.load()?;
+        if orphan_ids(&index, kind, store)?.is_some_and(|ids| ids.contains(id)) {
+            store.delete(id)?;
+            removed.push(id.clone());
+        }
     }
     Ok(removed)
 }

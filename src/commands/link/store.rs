@@ -12,6 +12,7 @@ use crate::access::Access;
 use crate::app::Context;
 use crate::approvals;
 use crate::cli::LinkArgs;
+use crate::connection_lock;
 use crate::error::{Error, Result};
 use crate::index::connection::{Connection, Index, validate_alias};
 use crate::output;
@@ -80,6 +81,9 @@ pub fn store_login(
             access_issued_at_ms: Some(tokens.issued_at_ms),
             client_secret: app.client_secret.clone(),
         };
+        // Held until the entry is written: until then the secret looks
+        // orphaned, and `doctor --clean` must not take it for one.
+        let _new = connection_lock::lock_id(ctx, &connection.id, &connection.alias)?;
         save_tokens(store, &connection.id, &secret)?;
         let replaced = ctx.registry.update(|index| {
             let mut connection = connection.clone();

@@ -3,23 +3,21 @@
 //! is held and answered with the outcome once the connection is stored,
 //! and its connection is closed before the approvals query is answered.
 //!
-//! The fake holds the code exchange and the approvals query at gates, so
+//! The fake holds its answers to the code exchange and the approvals query, so
 //! each step is a state the test waits for, not a race it hopes to win.
 
 use super::{PATIENCE, Waiting, wait_until};
 use crate::support::Sandbox;
-use crate::support::fake_salesforce::Gate;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Ipv6Addr, SocketAddr, TcpStream};
 
 #[test]
 fn the_listener_closes_once_the_callback_is_judged_and_the_browser_gets_the_outcome() {
     let mut sandbox = Sandbox::new();
-    let (exchange, approvals) = (Gate::default(), Gate::default());
-    sandbox.fake.knobs().gates = vec![
-        ("/services/oauth2/token".into(), exchange.clone()),
-        ("/services/data/".into(), approvals.clone()),
-    ];
+    let exchange = sandbox
+        .fake
+        .hold_answers("/services/oauth2/token", Some("authorization_code"));
+    let approvals = sandbox.fake.hold_answers("/services/data/", None);
     let waiting = Waiting::start(&mut sandbox);
 
     // The browser's callback, on a connection it would keep alive.

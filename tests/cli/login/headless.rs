@@ -166,7 +166,9 @@ fn pasted_address_from_a_pipe_links_after_refusing_bad_ones() {
 fn without_paste_a_pipe_on_stdin_is_not_read() {
     let sandbox = Sandbox::new();
     let url = sandbox.fake.url();
-    let mut cmd = without_browser(&sandbox, &link_args(&url, &["--timeout", "3"]));
+    // Long enough for the address to be sent under any load; a login that
+    // read it would be exchanged at once, and none is.
+    let mut cmd = without_browser(&sandbox, &link_args(&url, &["--timeout", "10"]));
     cmd.env("SSH_CONNECTION", SSH);
     let mut live = Live::start(cmd);
     let stderr = live.wait_for("Ctrl-C cancels");

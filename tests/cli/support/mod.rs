@@ -8,7 +8,10 @@
 
 pub mod fake_salesforce;
 pub mod keyring;
+#[cfg(target_os = "linux")]
+pub mod locks;
 pub mod proxy;
+pub mod refusing;
 
 use fake_salesforce::{FAKE_CLIENT_ID, FakeSalesforce};
 use serde_json::Value;
@@ -165,6 +168,13 @@ impl Sandbox {
             .unwrap_or_default()
     }
 
+    /// The lock file of a connection, by alias: whoever reads its secret to
+    /// write or delete it holds this lock.
+    pub fn connection_lock(&self, alias: &str) -> PathBuf {
+        let id = self.connection(alias)["id"].as_str().unwrap().to_string();
+        self.config_dir().join("locks").join(format!("{id}.lock"))
+    }
+
     /// The file store's entry for a connection id, parsed.
     pub fn stored_tokens(&self, id: &str) -> Option<Value> {
         let path = self.config_dir().join("secrets.json");
@@ -175,8 +185,8 @@ impl Sandbox {
     }
 
     /// The test browser's log, one JSON value per line. sfconnect does not
-    /// wait for its browser, so this waits (a bounded time) for the
-    /// browser's closing `done` line.
+    /// wait for its browser, so this waits for the browser's closing `done`
+    /// line (at most the watchdog's time).
     pub fn browser_events(&self) -> Vec<Value> {
         let started = Instant::now();
         loop {
@@ -185,9 +195,7 @@ impl Sandbox {
                 .lines()
                 .map(|line| serde_json::from_str(line).expect("browser log line is JSON"))
                 .collect();
-            if events.iter().any(|e| e["event"] == "done")
-                || started.elapsed() > Duration::from_secs(10)
-            {
+            if events.iter().any(|e| e["event"] == "done") || started.elapsed() > WATCHDOG {
                 return events;
             }
             std::thread::sleep(Duration::from_millis(20));

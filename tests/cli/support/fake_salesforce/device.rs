@@ -97,7 +97,11 @@ pub(super) fn poll(shared: &Shared, knobs: &Knobs, request: &TokenRequest) -> Re
         return Err(invalid_grant(EXPIRED_CODE));
     }
     let now = Instant::now();
-    let interval = Duration::from_secs(knobs.device_interval_secs);
+    let interval = Duration::from_secs(
+        knobs
+            .device_enforced_interval_secs
+            .unwrap_or(knobs.device_interval_secs),
+    );
     if let Some(previous) = device.last_poll.replace(now)
         && now.duration_since(previous) < interval
     {

@@ -1,38 +1,106 @@
-//! A gate a test holds shut to keep a request in flight at the fake, then
-//! opens: "the exchange has started and not finished" becomes a state the
-//! test waits for and controls, instead of a delay it hopes is long enough.
+//! Holding answers back, so a test can race a command against another
+//! without sleeping and hoping.
+//!
+//! A `Gate` matches some requests (a path, and for the token endpoint a
+//! `grant_type`). The fake handles a matching request as usual, so its effects
+//! have happened (a refresh token rotated, a token revoked), and then keeps the
+//! answer until the test opens the gate. The test waits for the event it needs
+//! (`wait_until_holding`), does what it wants to race with the held command,
+//! and opens the gate. Once open it stays open.
 
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
-use std::time::Duration;
+use std::fmt;
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
 
-/// Requests wait at most this long at a gate, so a failing test never
-/// leaves the fake's workers stuck.
-const LONGEST_WAIT: Duration = Duration::from_secs(60);
+use super::http::{Incoming, lock};
 
-/// Shut until `open` is called; clones share the same gate.
-#[derive(Clone, Default)]
-pub struct Gate(Arc<(Mutex<bool>, Condvar)>);
+/// How long a test waits for held answers before it fails.
+const PATIENCE: Duration = Duration::from_secs(60);
 
-impl Gate {
-    pub fn open(&self) {
-        let (open, changed) = &*self.0;
-        *open.lock().unwrap_or_else(PoisonError::into_inner) = true;
-        changed.notify_all();
-    }
+pub struct Gate {
+    path: String,
+    grant_type: Option<String>,
+    state: Mutex<Held>,
+    changed: Condvar,
+}
 
-    /// Blocks until the gate is open (or `LONGEST_WAIT` has passed).
-    pub(super) fn pass(&self) {
-        let (open, changed) = &*self.0;
-        let guard = open.lock().unwrap_or_else(PoisonError::into_inner);
-        let _ = changed
-            .wait_timeout_while(guard, LONGEST_WAIT, |open| !*open)
-            .unwrap_or_else(PoisonError::into_inner);
+#[derive(Default)]
+struct Held {
+    open: bool,
+    /// Answers held so far (including those since let through).
+    count: usize,
+}
+
+impl fmt::Debug for Gate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let held = lock(&self.state);
+        write!(
+            f,
+            "Gate({} {:?}, held {}, open {})",
+            self.path, self.grant_type, held.count, held.open
+        )
     }
 }
 
-impl std::fmt::Debug for Gate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let open = *self.0.0.lock().unwrap_or_else(PoisonError::into_inner);
-        write!(f, "Gate({})", if open { "open" } else { "shut" })
+impl Gate {
+    /// A closed gate on every request whose path starts with `path`, and, when
+    /// `grant_type` is given, whose form has that `grant_type`.
+    pub(super) fn new(path: &str, grant_type: Option<&str>) -> Gate {
+        Gate {
+            path: path.to_string(),
+            grant_type: grant_type.map(str::to_string),
+            state: Mutex::new(Held::default()),
+            changed: Condvar::new(),
+        }
+    }
+
+    pub(super) fn matches(&self, rq: &Incoming) -> bool {
+        rq.path.starts_with(&self.path)
+            && self
+                .grant_type
+                .as_deref()
+                .is_none_or(|g| rq.form("grant_type") == Some(g))
+    }
+
+    /// Called by a worker with a matching request already handled: counts it
+    /// and waits for the gate to open.
+    pub(super) fn hold(&self) {
+        let mut held = lock(&self.state);
+        held.count += 1;
+        self.changed.notify_all();
+        while !held.open {
+            held = self
+                .changed
+                .wait(held)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
+
+    /// Waits until `n` matching answers have been held; panics after a
+    /// minute, naming how many arrived.
+    #[track_caller]
+    pub fn wait_until_holding(&self, n: usize) {
+        let deadline = Instant::now() + PATIENCE;
+        let mut held = lock(&self.state);
+        while held.count < n {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero(),
+                "the fake held {} of {n} answers on {} within {PATIENCE:?}",
+                held.count,
+                self.path
+            );
+            held = self
+                .changed
+                .wait_timeout(held, left)
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    /// Lets every held answer go, and every later one through.
+    pub fn open(&self) {
+        lock(&self.state).open = true;
+        self.changed.notify_all();
     }
 }

@@ -2,19 +2,19 @@
 //! after the failure knobs had their say, and writing the reply the way
 //! Salesforce shapes its answers (JSON errors, form-encoded pages, redirects).
 //!
-//! Endpoints see an `Incoming` and return a `Reply`; nothing else of `tiny_http`
-//! leaks into them.
+//! Endpoints see an `Incoming` and return a `Reply`; nothing of the socket
+//! (`wire`) leaks into them.
 
 use std::fmt::Write as _;
-use std::io::{Cursor, Read};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use serde_json::{Value, json};
 
 use super::knobs::Knobs;
+use super::wire::{RawRequest, RawResponse};
 use super::{
-    FORM, HTML, INVALID_SESSION, JSON, MAX_BODY, NOT_FOUND, Recorded, Shared, authorize, device,
-    identity, revoke, token,
+    FORM, HTML, INVALID_SESSION, JSON, NOT_FOUND, Recorded, Shared, authorize, device, identity,
+    revoke, token,
 };
 
 /// A request after reading: what the handlers look at.
@@ -126,47 +126,39 @@ impl Reply {
         Reply::new(404, JSON, NOT_FOUND)
     }
 
-    fn into_response(self) -> tiny_http::Response<Cursor<Vec<u8>>> {
-        let mut headers = vec![("Content-Type", self.content_type.to_string())];
-        headers.extend(self.headers);
-        let built: Result<Vec<tiny_http::Header>, ()> = headers
-            .iter()
-            .map(|(k, v)| tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()))
-            .collect();
-        match built {
-            Ok(headers) => headers.into_iter().fold(
-                tiny_http::Response::from_string(self.body).with_status_code(self.status),
-                |response, header| response.with_header(header),
-            ),
-            Err(()) => tiny_http::Response::from_string("malformed request").with_status_code(400),
+    fn into_raw(self) -> RawResponse {
+        let mut headers = vec![("Content-Type".to_string(), self.content_type.to_string())];
+        headers.extend(self.headers.into_iter().map(|(k, v)| (k.to_string(), v)));
+        RawResponse {
+            status: self.status,
+            headers,
+            body: self.body.into_bytes(),
         }
     }
 }
 
-pub(super) fn serve(shared: &Shared, mut request: tiny_http::Request) {
-    let (incoming, recorded) = read_request(&mut request);
+pub(super) fn serve(shared: &Shared, request: RawRequest) -> RawResponse {
+    let (incoming, recorded) = read_request(request);
     lock(&shared.state).requests.push(recorded);
     let knobs = lock(&shared.knobs).clone();
     let reply = route(shared, &knobs, &incoming);
-    let _ = request.respond(reply.into_response());
+    for gate in knobs.holds.iter().filter(|g| g.matches(&incoming)) {
+        gate.hold();
+    }
+    reply.into_raw()
 }
 
-fn read_request(request: &mut tiny_http::Request) -> (Incoming, Recorded) {
-    let method = request.method().as_str().to_uppercase();
-    let (path, raw_query) = request.url().split_once('?').unwrap_or((request.url(), ""));
+fn read_request(request: RawRequest) -> (Incoming, Recorded) {
+    let method = request.method.to_uppercase();
+    let (path, raw_query) = request
+        .target
+        .split_once('?')
+        .unwrap_or((&request.target, ""));
     let path = path.to_string();
     let query = parse_form(raw_query.as_bytes());
-    let headers: Vec<(String, String)> = request
-        .headers()
-        .iter()
-        .map(|h| (h.field.as_str().to_string(), h.value.to_string()))
-        .collect();
-    let mut bytes = Vec::new();
-    let read_ok = request
-        .as_reader()
-        .take(MAX_BODY)
-        .read_to_end(&mut bytes)
-        .is_ok();
+    let headers = request.headers;
+    let bytes = request.body;
+    let read_ok = request.body_ok;
     let utf8 = std::str::from_utf8(&bytes).is_ok();
     let is_form = headers.iter().any(|(k, v)| {
         k.eq_ignore_ascii_case("content-type") && v.to_ascii_lowercase().starts_with(FORM)
@@ -197,11 +189,6 @@ fn read_request(request: &mut tiny_http::Request) -> (Incoming, Recorded) {
 }
 
 fn route(shared: &Shared, knobs: &Knobs, rq: &Incoming) -> Reply {
-    for (prefix, gate) in &knobs.gates {
-        if rq.path.starts_with(prefix.as_str()) {
-            gate.pass();
-        }
-    }
     if !knobs.delay.is_zero() {
         std::thread::sleep(knobs.delay);
     }

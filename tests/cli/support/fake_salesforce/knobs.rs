@@ -4,9 +4,10 @@
 //! `Knobs::default()` is a well-behaved Salesforce; every endpoint reads a fresh
 //! copy of the knobs at the start of each request.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use super::Gate;
+use super::gate::Gate;
 use super::{DEFAULT_APP_NAME, DEFAULT_ORG_ID, DEFAULT_USER_ID, DEFAULT_USERNAME, FAKE_CLIENT_ID};
 
 /// A Salesforce user who can log in at the fake.
@@ -70,9 +71,9 @@ pub struct Knobs {
     pub fail_paths: Vec<(String, u16)>,
     /// Sleep this long before answering each request.
     pub delay: Duration,
-    /// Requests whose path starts with the prefix are recorded, then wait
-    /// until the test opens the gate.
-    pub gates: Vec<(String, Gate)>,
+    /// Answers to the requests this gate matches are held until it opens
+    /// (see `FakeSalesforce::hold_answers`).
+    pub holds: Vec<Arc<Gate>>,
     /// `/services/oauth2/userinfo` answers 404.
     pub userinfo_broken: bool,
     /// Every token-endpoint request (any grant, and the device-code request)
@@ -95,6 +96,10 @@ pub struct Knobs {
     /// The `interval` the device-code response asks for; a poll sooner than
     /// this after the previous poll of the same code answers `slow_down`.
     pub device_interval_secs: u64,
+    /// When set, the interval the polls are held to instead of the announced
+    /// one: Salesforce asking a client to slow down although it kept to the
+    /// interval it was given.
+    pub device_enforced_interval_secs: Option<u64>,
     /// Device polls answered `authorization_pending` before the user acts;
     /// 0 means the user has acted by the first poll.
     pub device_approve_after_polls: u32,
@@ -133,7 +138,7 @@ impl Default for Knobs {
             fail_status: None,
             fail_paths: vec![],
             delay: Duration::ZERO,
-            gates: vec![],
+            holds: vec![],
             userinfo_broken: false,
             token_error: None,
             refresh_error: None,
@@ -141,6 +146,7 @@ impl Default for Knobs {
             forbid_oauth_token_query: false,
             device_flow_enabled: true,
             device_interval_secs: 1,
+            device_enforced_interval_secs: None,
             device_approve_after_polls: 0,
             device_deny: false,
             device_code_ttl: Duration::from_secs(10 * 60),

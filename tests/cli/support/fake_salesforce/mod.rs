@@ -29,10 +29,9 @@ mod revoke;
 mod secrets;
 mod state;
 mod token;
+mod wire;
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::JoinHandle;
 
 pub use gate::Gate;
 pub use knobs::{FakeClient, FakeUser, Knobs};
@@ -59,7 +58,6 @@ pub const APPROVAL_LIMIT: usize = 5;
 
 /// Scopes granted when the authorize request names none ("all the app's scopes").
 const APP_SCOPES: &[&str] = &["api", "web", "refresh_token", "id"];
-const WORKERS: usize = 16;
 const MAX_BODY: u64 = 1 << 20;
 const JSON: &str = "application/json;charset=UTF-8";
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -108,12 +106,10 @@ impl Recorded {
 /// The running fake; it stops when dropped.
 pub struct FakeSalesforce {
     shared: Arc<Shared>,
-    server: Arc<tiny_http::Server>,
-    stop: Arc<AtomicBool>,
-    workers: Vec<JoinHandle<()>>,
+    front: Option<wire::Front>,
 }
 
-/// What every worker thread sees.
+/// What every connection's thread sees.
 struct Shared {
     base_url: String,
     knobs: Mutex<Knobs>,
@@ -124,43 +120,26 @@ impl FakeSalesforce {
     /// Starts the fake on `127.0.0.1` with an ephemeral port, one client
     /// (`FAKE_CLIENT_ID`), one user (`DEFAULT_USERNAME`) who approves.
     pub fn start() -> FakeSalesforce {
-        let server =
-            Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind fake Salesforce"));
-        let port = server
-            .server_addr()
-            .to_ip()
-            .expect("fake Salesforce listens on IP")
-            .port();
         let state = State {
             users: vec![FakeUser::default()],
             current_user: DEFAULT_USERNAME.to_string(),
             ..State::default()
         };
+        // The port is known only once listening; the handler reads it then.
+        let cell = Arc::new(std::sync::OnceLock::<Arc<Shared>>::new());
+        let reached = Arc::clone(&cell);
+        let front = wire::Front::start(MAX_BODY, move |request| {
+            http::serve(reached.get().expect("the fake is set up"), request)
+        });
         let shared = Arc::new(Shared {
-            base_url: format!("http://127.0.0.1:{port}"),
+            base_url: format!("http://127.0.0.1:{}", front.port()),
             knobs: Mutex::new(Knobs::default()),
             state: Mutex::new(state),
         });
-        let stop = Arc::new(AtomicBool::new(false));
-        let workers = (0..WORKERS)
-            .map(|_| {
-                let (server, shared, stop) = (server.clone(), shared.clone(), stop.clone());
-                std::thread::spawn(move || {
-                    loop {
-                        match server.recv() {
-                            Ok(request) => http::serve(&shared, request),
-                            Err(_) if stop.load(Ordering::SeqCst) => break,
-                            Err(_) => continue,
-                        }
-                    }
-                })
-            })
-            .collect();
+        let _ = cell.set(Arc::clone(&shared));
         FakeSalesforce {
             shared,
-            server,
-            stop,
-            workers,
+            front: Some(front),
         }
     }
 
@@ -172,6 +151,28 @@ impl FakeSalesforce {
     /// The behaviour switches; changes apply to the next request.
     pub fn knobs(&self) -> MutexGuard<'_, Knobs> {
         lock(&self.shared.knobs)
+    }
+
+    /// Holds the answers to requests on `path` (and, when given, with this
+    /// `grant_type`) after handling them, until the returned gate opens.
+    pub fn hold_answers(&self, path: &str, grant_type: Option<&str>) -> Arc<Gate> {
+        let gate = Arc::new(Gate::new(path, grant_type));
+        self.knobs().holds.push(Arc::clone(&gate));
+        gate
+    }
+
+    /// Holds the answers to refresh grants: each refresh has happened at the
+    /// fake (and rotated the token, when rotation is on), its answer waits.
+    pub fn hold_refresh_answers(&self) -> Arc<Gate> {
+        self.hold_answers("/services/oauth2/token", Some("refresh_token"))
+    }
+
+    /// Ends the session of every access token issued so far, as the org's
+    /// session timeout would: bearer calls with them get 401.
+    pub fn expire_access_tokens(&self) {
+        for access in self.state().access.values_mut() {
+            access.expired = true;
+        }
     }
 
     /// Every request seen, in arrival order.
@@ -299,12 +300,10 @@ impl FakeSalesforce {
 
 impl Drop for FakeSalesforce {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        for _ in &self.workers {
-            self.server.unblock();
+        // A test that failed with answers held must not hang here.
+        for gate in std::mem::take(&mut self.knobs().holds) {
+            gate.open();
         }
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
-        }
+        drop(self.front.take());
     }
 }

@@ -86,6 +86,8 @@ pub(super) struct AccessToken {
     pub(super) grant: usize,
     pub(super) issued: Instant,
     pub(super) revoked: bool,
+    /// Its session timed out (`FakeSalesforce::expire_access_tokens`).
+    pub(super) expired: bool,
 }
 
 impl State {
@@ -185,7 +187,8 @@ impl State {
     pub(super) fn session(&self, token: &str, ttl: Duration) -> Option<&FakeUser> {
         let access = self.access.get(token)?;
         let grant = &self.grants[access.grant];
-        let live = !access.revoked && !grant.revoked && access.issued.elapsed() < ttl;
+        let live =
+            !access.revoked && !access.expired && !grant.revoked && access.issued.elapsed() < ttl;
         live.then_some(&grant.user)
     }
 }

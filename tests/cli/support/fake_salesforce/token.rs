@@ -240,6 +240,7 @@ pub(super) fn issue(
             grant,
             issued: Instant::now(),
             revoked: false,
+            expired: false,
         },
     );
     let g = &st.grants[grant];
