@@ -211,8 +211,8 @@ fn failed(ctx: &Context, connection: &Connection, err: Error) -> Error {
         );
     }
     if status == "revoked" {
-        let message = format!("{}: {}", connection.alias, err.message);
-        Error { message, ..err }.with_hint(format!(
+        err.reworded(|message| format!("{}: {message}", connection.alias))
+            .with_hint(format!(
             "link it again with `{}`; see your approvals in Salesforce under Settings > Advanced User Details > OAuth Connected Apps",
             relink_command(connection)
         ))

@@ -20,10 +20,10 @@ pub fn run(ctx: &Context, args: ApprovalsArgs) -> Result<()> {
         Ok(budget) => {
             remember_app_name(ctx, connection, &budget);
             if args.json {
-                output::print_json(&budget_json(connection, &budget));
+                output::print_json(&budget_json(connection, &budget))?;
             } else {
                 for line in budget.lines(&connection.alias) {
-                    output::print(&format!("{line}\n"));
+                    output::print(&format!("{line}\n"))?;
                 }
             }
             Ok(())
@@ -37,7 +37,7 @@ pub fn run(ctx: &Context, args: ApprovalsArgs) -> Result<()> {
                     "alias": connection.alias,
                     "available": false,
                     "reason": err.message,
-                }));
+                }))?;
             }
             Ok(())
         }

@@ -31,9 +31,9 @@ pub fn run(ctx: &Context, args: CheckArgs) -> Result<()> {
                 })
             })
             .collect();
-        output::print_json(&json!({"version": 1, "results": results}));
+        output::print_json(&json!({"version": 1, "results": results}))?;
     } else if !results.is_empty() {
-        output::print(&table(&results));
+        output::print(&table(&results))?;
     }
     verdict(&results)
 }

@@ -20,8 +20,7 @@ use std::ffi::OsStr;
 const BIN: &str = "sfconnect";
 
 pub fn run(args: CompletionsArgs) -> Result<()> {
-    output::print_bytes(&script(args.shell));
-    Ok(())
+    output::print_bytes(&script(args.shell))
 }
 
 /// The static completion script for `shell`.

@@ -13,7 +13,7 @@ pub fn run(ctx: &Context, command: ConfigCommand) -> Result<()> {
         ConfigCommand::Get { key } => {
             config::key(&key)?;
             match Config::load(dir)?.get(&key) {
-                Some(value) => output::print(&format!("{value}\n")),
+                Some(value) => output::print(&format!("{value}\n"))?,
                 None => output::note(&format!("{key} is not set")),
             }
         }
@@ -71,14 +71,14 @@ fn list(dir: &std::path::Path, json: bool) -> Result<()> {
             "version": 1,
             "file": config::path(dir),
             "settings": settings,
-        }));
+        }))?;
     } else {
         let mut text = String::new();
         for (key, value, source) in rows {
             let shown = value.unwrap_or_else(|| "(default)".to_string());
             text.push_str(&format!("{key:<10} {shown}  [{source}]\n"));
         }
-        output::print(&text);
+        output::print(&text)?;
     }
     Ok(())
 }

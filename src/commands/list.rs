@@ -27,9 +27,9 @@ pub fn run(ctx: &Context, args: ListArgs) -> Result<()> {
         output::print_json(&Listing {
             version: crate::index::connection::INDEX_VERSION,
             connections: &index.connections,
-        });
+        })?;
     } else if !index.connections.is_empty() {
-        output::print(&table(&index.connections));
+        output::print(&table(&index.connections))?;
     }
     checked.map_or(Ok(()), |results| super::check::verdict(&results))
 }

@@ -15,8 +15,7 @@ use clap_mangen::roff::{Roff, roman};
 
 pub fn run() -> Result<()> {
     let page = page().map_err(|e| Error::unexpected(format!("cannot render the manual: {e}")))?;
-    output::print(&page);
-    Ok(())
+    output::print(&page)
 }
 
 /// The whole page.

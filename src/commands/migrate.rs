@@ -64,6 +64,5 @@ pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
         connection.alias,
         connection.store,
         to.name()
-    ));
-    Ok(())
+    ))
 }

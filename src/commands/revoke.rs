@@ -89,7 +89,7 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
                 }
                 results.push(json!({"alias": alias, "outcome": outcome.name(), "detail": outcome.line(alias)}));
                 if !args.json {
-                    output::print(&format!("{}\n", outcome.line(alias)));
+                    output::print(&format!("{}\n", outcome.line(alias)))?;
                 }
             }
             Err(err) => {
@@ -108,7 +108,7 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
         }
     }
     if args.json {
-        output::print_json(&json!({"version": 1, "results": results}));
+        output::print_json(&json!({"version": 1, "results": results}))?;
     }
     first_error.map_or(Ok(()), Err)
 }

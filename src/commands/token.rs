@@ -40,8 +40,7 @@ pub fn run(ctx: &Context, args: TokenArgs) -> Result<()> {
             shell_quote(&c.instance_url)
         ),
     };
-    output::print(&text);
-    Ok(())
+    output::print(&text)
 }
 
 /// POSIX single quotes: safe for `eval` whatever the value holds.

@@ -10,7 +10,7 @@ mod orphans;
 use crate::app::Context;
 use crate::cli::DoctorArgs;
 use crate::config::{self, Config};
-use crate::error::{Error, Exit, Result};
+use crate::error::{Error, Result};
 use crate::login::environment;
 use crate::login::port_holder;
 use crate::output;
@@ -24,8 +24,9 @@ pub(super) struct Finding {
     pub(super) topic: &'static str,
     pub(super) ok: bool,
     pub(super) detail: String,
-    /// Set when this would stop `link` with the defaults.
-    pub(super) blocks: Option<Exit>,
+    /// Set when this would stop `link` with the defaults: the error it
+    /// would stop with.
+    pub(super) blocks: Option<Error>,
 }
 
 pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
@@ -51,7 +52,7 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
             topic: "index",
             ok: false,
             detail: e.message.clone(),
-            blocks: Some(e.exit),
+            blocks: Some(e.clone()),
         },
     });
 
@@ -68,7 +69,7 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
             topic: "config",
             ok: false,
             detail: e.message.clone(),
-            blocks: Some(e.exit),
+            blocks: Some(e.clone()),
         },
     });
     let settings = settings.unwrap_or_default();
@@ -97,7 +98,7 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
             ok: probe.is_ok(),
             detail,
             blocks: match (&probe, is_default) {
-                (Err(e), true) => Some(e.exit),
+                (Err(e), true) => Some(e.clone()),
                 _ => None,
             },
         });
@@ -149,15 +150,21 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
         .iter()
         .filter_map(|p| port_holder::find(*p).map(|h| format!("{p} is held by {h}")))
         .collect();
+    let detail = match (free.first(), holders.is_empty()) {
+        (Some(port), _) => format!("{port} is free"),
+        (None, true) => format!(
+            "{port_setting}: in use; `link` cannot listen for the callback (free it, or use --port with a callback URL registered for that port)"
+        ),
+        (None, false) => format!(
+            "{port_setting}: in use ({}); free it, or use --port with a callback URL registered for that port",
+            holders.join(", ")
+        ),
+    };
     findings.push(Finding {
         topic: "port",
         ok: !free.is_empty(),
-        detail: match (free.first(), holders.is_empty()) {
-            (Some(port), _) => format!("{port} is free"),
-            (None, true) => format!("{port_setting}: in use; `link` cannot listen for the callback (free it, or use --port with a callback URL registered for that port)"),
-            (None, false) => format!("{port_setting}: in use ({}); free it, or use --port with a callback URL registered for that port", holders.join(", ")),
-        },
-        blocks: if free.is_empty() { Some(Exit::LoginNotCompleted) } else { None },
+        blocks: free.is_empty().then(|| Error::login(detail.clone())),
+        detail,
     });
 
     // The browser: what `link` will do here.
@@ -207,7 +214,7 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
         blocks: None,
     });
 
-    let blocker = findings.iter().find_map(|f| f.blocks);
+    let blocker = findings.iter().find_map(|f| f.blocks.as_ref());
     if args.json {
         let items: Vec<Value> = findings
             .iter()
@@ -218,7 +225,7 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
         let mut doc = serde_json::Map::new();
         doc.insert("version".into(), json!(1));
         doc.extend(facts);
-        output::print_json(&Value::Object(doc));
+        output::print_json(&Value::Object(doc))?;
     } else {
         let mut text = format!(
             "sfconnect {}\nconfig dir  {}\n",
@@ -239,14 +246,15 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
             None => "link would work with the defaults\n",
             Some(_) => "link would NOT work with the defaults (see ERR above)\n",
         });
-        output::print(&text);
+        output::print(&text)?;
     }
     match blocker {
         None => Ok(()),
-        Some(exit) => Err(Error::new(
-            exit,
+        Some(cause) => Err(Error::new(
+            cause.exit,
             "sfconnect link would fail here; see the report above",
-        )),
+        )
+        .caused_by(cause.clone())),
     }
 }
 

@@ -184,8 +184,7 @@ fn browser_login(
                 ),
                 Err(e) => callback.answer(200, "Login failed", &e.message),
             }
-            store::report(ctx, args, &linked?);
-            Ok(())
+            store::report(ctx, args, &linked?)
         }
         Verdict::Ignore { .. } => unreachable!("the listener returns only callbacks"),
     }
@@ -234,8 +233,7 @@ fn device_login(
     }
     let tokens = device::wait(&http, app, &login, deadline, &interrupted, &mut countdown)?;
     let access = store::store_login(ctx, args, app, scopes, &http, tokens, store)?;
-    store::report(ctx, args, &access);
-    Ok(())
+    store::report(ctx, args, &access)
 }
 
 /// Fills what flags and environment left open from the config file, then

@@ -171,15 +171,15 @@ fn retire(ctx: &Context, http: &Http, old: &Connection, new: &Connection) {
 
 /// Prints the new connection and how many of the user's five approvals for
 /// this app are in use (advice only: a refused query is one line).
-pub fn report(ctx: &Context, args: &LinkArgs, access: &Access) {
+pub fn report(ctx: &Context, args: &LinkArgs, access: &Access) -> Result<()> {
     let connection = &access.connection;
     if args.json {
-        output::print_json(&serde_json::to_value(connection).expect("connection encodes"));
+        output::print_json(&serde_json::to_value(connection).expect("connection encodes"))?;
     } else {
         output::print(&format!(
             "linked {}: {} ({}) at {}\n",
             connection.alias, connection.username, connection.org_id, connection.instance_url
-        ));
+        ))?;
     }
     let budget = Http::new().and_then(|http| approvals::fetch(&http, access));
     match budget {
@@ -194,6 +194,7 @@ pub fn report(ctx: &Context, args: &LinkArgs, access: &Access) {
         }
         Err(err) => output::note(&format!("cannot count approvals: {}", err.message)),
     }
+    Ok(())
 }
 
 /// After a failure past the exchange: revoke the fresh token (best effort)
@@ -207,8 +208,5 @@ fn revoke_fresh(http: &Http, login_url: &str, refresh_token: &Secret, err: Error
             "; the new refresh token could not be revoked at Salesforce: revoke it there (Settings > Connected Apps OAuth Usage)"
         }
     };
-    Error {
-        message: format!("{}{suffix}", err.message),
-        ..err
-    }
+    err.reworded(|message| format!("{message}{suffix}"))
 }
