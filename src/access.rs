@@ -14,6 +14,7 @@ use crate::app::Context;
 use crate::error::{Error, Exit, Result};
 use crate::index::connection::{Connection, Health};
 use crate::index::files;
+use crate::index::status::Status;
 use crate::output;
 use crate::salesforce::errors::is_app_blocked;
 use crate::salesforce::hosts::{PRODUCTION, SANDBOX, parse_server_url};
@@ -187,7 +188,7 @@ fn refresh(
         return Err(err);
     }
     let issued_at = DateTime::from_timestamp_millis(tokens.issued_at_ms).unwrap_or_else(Utc::now);
-    let health = health("ok", "refreshed", Utc::now());
+    let health = Health::new(Status::Ok, "refreshed", Utc::now());
     record(ctx, connection, Some(&tokens.instance_url), Some(health));
     let mut connection = connection.clone();
     connection.instance_url = tokens.instance_url;
@@ -202,15 +203,15 @@ fn refresh(
 /// the error with the exact command that links it again.
 fn failed(ctx: &Context, connection: &Connection, err: Error) -> Error {
     let status = status_of(&err);
-    if status != "unreachable" {
+    if status != Status::Unreachable {
         record(
             ctx,
             connection,
             None,
-            Some(health(status, &err.message, Utc::now())),
+            Some(Health::new(status, &err.message, Utc::now())),
         );
     }
-    if status == "revoked" {
+    if status == Status::Revoked {
         err.reworded(|message| format!("{}: {message}", connection.alias))
             .with_hint(format!(
             "link it again with `{}`; see your approvals in Salesforce under Settings > Advanced User Details > OAuth Connected Apps",
@@ -224,20 +225,12 @@ fn failed(ctx: &Context, connection: &Connection, err: Error) -> Error {
 /// What an error from Salesforce says about a connection: `revoked`
 /// (`invalid_grant`), `blocked` (the app is blocked or not approved for the
 /// user), `unreachable` (network, DNS, 5xx) or `error` (anything else).
-pub fn status_of(err: &Error) -> &'static str {
+pub fn status_of(err: &Error) -> Status {
     match (err.exit, err.salesforce_code.as_deref().unwrap_or("")) {
-        (_, code) if is_app_blocked(code) => "blocked",
-        (_, "invalid_grant") | (Exit::RelinkNeeded, _) => "revoked",
-        (Exit::Network, "") => "unreachable",
-        _ => "error",
-    }
-}
-
-pub fn health(status: &str, detail: &str, at: DateTime<Utc>) -> Health {
-    Health {
-        status: status.to_string(),
-        detail: detail.to_string(),
-        checked_at: at.trunc_subsecs(0),
+        (_, code) if is_app_blocked(code) => Status::Blocked,
+        (_, "invalid_grant") | (Exit::RelinkNeeded, _) => Status::Revoked,
+        (Exit::Network, "") => Status::Unreachable,
+        _ => Status::Error,
     }
 }
 
@@ -262,7 +255,7 @@ pub fn record(
     let now = Utc::now().trunc_subsecs(0);
     let result = ctx.registry.update(|index| {
         if let Some(c) = index.connections.iter_mut().find(|c| c.id == connection.id) {
-            if health.as_ref().is_none_or(|h| h.status == "ok") {
+            if health.as_ref().is_none_or(|h| h.status == Status::Ok) {
                 c.last_used_at = Some(now);
             }
             if let Some(instance_url) = refreshed {

@@ -5,6 +5,7 @@
 use crate::app::Context;
 use crate::cli::ListArgs;
 use crate::error::Result;
+use crate::health;
 use crate::index::connection::{Connection, host_kind};
 use crate::output::{self, Style};
 use chrono::{DateTime, Utc};
@@ -12,7 +13,7 @@ use chrono::{DateTime, Utc};
 pub fn run(ctx: &Context, args: ListArgs) -> Result<()> {
     // With --check, verify first, list the fresh verdicts, exit as check does.
     let checked = if args.check {
-        Some(super::check::check(ctx, &[], args.timeout)?)
+        Some(health::check(ctx, &[], args.timeout)?)
     } else {
         None
     };
@@ -31,7 +32,7 @@ pub fn run(ctx: &Context, args: ListArgs) -> Result<()> {
     } else if !index.connections.is_empty() {
         output::print(&table(&index.connections))?;
     }
-    checked.map_or(Ok(()), |results| super::check::verdict(&results))
+    checked.map_or(Ok(()), |results| health::verdict(&results))
 }
 
 /// `{"version": 1, "connections": [...]}`, serialized straight from the index.
@@ -88,29 +89,21 @@ fn table(connections: &[Connection]) -> String {
         out.push('\n');
     };
     line(&header, None);
-    for row in &rows {
-        line(&row.each_ref().map(String::as_str), status_style(&row[7]));
+    for (row, connection) in rows.iter().zip(connections) {
+        let style = connection.health.as_ref().map(|h| h.status.style());
+        line(&row.each_ref().map(String::as_str), style);
     }
     out
 }
 
-/// Green for ok, yellow for unreachable, red for what needs attention.
-pub(super) fn status_style(status: &str) -> Option<Style> {
-    match status {
-        "-" => None,
-        "ok" => Some(Style::Green),
-        "unreachable" => Some(Style::Yellow),
-        _ => Some(Style::Red),
-    }
-}
-
-/// The last verdict, loud when the connection needs attention.
+/// The last verdict (loud when the connection needs attention), `-` when
+/// Salesforce has not said anything yet.
 fn status(connection: &Connection) -> String {
-    match connection.health.as_ref().map(|h| h.status.as_str()) {
-        None => "-".to_string(),
-        Some(status @ ("ok" | "unreachable")) => status.to_string(),
-        Some(other) => other.to_uppercase(),
-    }
+    connection
+        .health
+        .as_ref()
+        .map_or("-", |h| h.status.label())
+        .to_string()
 }
 
 fn day(time: Option<DateTime<Utc>>) -> String {

@@ -5,7 +5,8 @@
 //! connection's stable `id`, which never changes when the alias does.
 
 use crate::error::{Error, Result};
-use chrono::{DateTime, Utc};
+use crate::index::status::Status;
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The index format version written by this build. A file with another
@@ -70,11 +71,22 @@ pub struct Connection {
 /// show it without a network call.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Health {
-    /// `ok`, `revoked`, `unreachable`, `blocked` or `error`.
-    pub status: String,
+    pub status: Status,
     pub detail: String,
     #[serde(with = "crate::index::timestamp")]
     pub checked_at: DateTime<Utc>,
+}
+
+impl Health {
+    /// A verdict reached at `at`, kept to the whole second like every time
+    /// in the index.
+    pub fn new(status: Status, detail: &str, at: DateTime<Utc>) -> Health {
+        Health {
+            status,
+            detail: detail.to_string(),
+            checked_at: at.trunc_subsecs(0),
+        }
+    }
 }
 
 impl Index {
