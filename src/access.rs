@@ -68,7 +68,7 @@ pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> R
         "{alias}: reading its secret from the {} store",
         connection.store
     ));
-    let store = ctx.store_of(connection)?;
+    let store = ctx.store_of(connection);
     let seen = stored(store.as_ref(), connection)?;
     if !freshness.force
         && let Some(access) = young(connection, &seen, freshness.max_age)

@@ -25,7 +25,7 @@ pub fn record(old: &Connection) -> Retired {
     Retired {
         alias: old.alias.clone(),
         id: old.id.clone(),
-        store: old.store.clone(),
+        store: old.store,
         login_url: old.login_url.clone(),
         retired_at: Utc::now().trunc_subsecs(0),
     }
@@ -62,7 +62,7 @@ pub fn retry(ctx: &Context, http: &Http, except: &[&str]) {
 }
 
 fn revoke_and_forget(ctx: &Context, http: &Http, retired: &Retired) -> Result<()> {
-    let store = ctx.store_named(&retired.store, &retired.alias)?;
+    let store = ctx.store(retired.store);
     if let Some(tokens) = load_tokens(store.as_ref(), &retired.id)? {
         revoke(http, &retired.login_url, &tokens.refresh_token)?;
     }

@@ -51,7 +51,7 @@ pub fn complete_alias(current: &OsStr) -> Vec<CompletionCandidate> {
     connections.sort_by(|a, b| a.alias.cmp(&b.alias));
     connections
         .into_iter()
-        .map(|c| CompletionCandidate::new(c.alias).help(Some(c.username.into())))
+        .map(|c| CompletionCandidate::new(c.alias.as_str()).help(Some(c.username.into())))
         .collect()
 }
 

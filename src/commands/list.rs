@@ -57,7 +57,7 @@ fn table(connections: &[Connection]) -> String {
         .iter()
         .map(|c| {
             [
-                c.alias.clone(),
+                c.alias.to_string(),
                 c.username.clone(),
                 c.org_id.clone(),
                 host_kind(&c.login_url).to_string(),

@@ -14,7 +14,7 @@ pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
     let to = StoreKind::parse(&args.to)?;
     let index = ctx.registry.load()?;
     let connection = index.resolve(Some(&args.alias))?.clone();
-    if connection.store == to.name() {
+    if connection.store == to {
         output::note(&format!(
             "{} is already in the {} store",
             connection.alias,
@@ -22,7 +22,7 @@ pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
         ));
         return Ok(());
     }
-    let from = ctx.store_of(&connection)?;
+    let from = ctx.store_of(&connection);
     let secret = from.get(&connection.id)?.ok_or_else(|| {
         Error::relink(format!(
             "the secret of {} is missing from the {} store; nothing to move",
@@ -41,7 +41,7 @@ pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
     ctx.registry.update(|index| {
         match index.connections.iter_mut().find(|c| c.id == connection.id) {
             Some(c) => {
-                c.store = to.name().to_string();
+                c.store = to;
                 Ok(())
             }
             None => Err(Error::no_such_connection(format!(

@@ -114,7 +114,7 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
 }
 
 fn revoke_one(ctx: &Context, http: Option<&Http>, connection: &Connection) -> Result<Outcome> {
-    let store = ctx.store_of(connection)?;
+    let store = ctx.store_of(connection);
     let outcome = match http {
         None => Outcome::LocalOnly,
         Some(http) => match load_tokens(store.as_ref(), &connection.id)? {

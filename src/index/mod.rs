@@ -6,6 +6,7 @@
 //! Never a token: secrets live in `secrets/`. Nothing here calls Salesforce;
 //! settling retired tokens does, so it lives beside `access.rs`.
 
+pub mod alias;
 pub mod connection;
 pub mod files;
 pub mod registry;

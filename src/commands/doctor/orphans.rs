@@ -18,17 +18,11 @@ use std::time::Duration;
 /// The ids in `kind`'s store that the index refers to (as a connection's
 /// secret or a retired one awaiting revocation).
 pub(super) fn referenced(index: &Index, kind: StoreKind) -> BTreeSet<&str> {
-    let connections = index
-        .connections
-        .iter()
-        .map(|c| (c.store.as_str(), c.id.as_str()));
-    let retired = index
-        .retired
-        .iter()
-        .map(|r| (r.store.as_str(), r.id.as_str()));
+    let connections = index.connections.iter().map(|c| (c.store, c.id.as_str()));
+    let retired = index.retired.iter().map(|r| (r.store, r.id.as_str()));
     connections
         .chain(retired)
-        .filter(|(store, _)| *store == kind.name())
+        .filter(|(store, _)| *store == kind)
         .map(|(_, id)| id)
         .collect()
 }

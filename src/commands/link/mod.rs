@@ -20,7 +20,7 @@ use crate::app::Context;
 use crate::cli::LinkArgs;
 use crate::config::{self, Config};
 use crate::error::{Error, Result};
-use crate::index::connection::validate_alias;
+use crate::index::alias::Alias;
 use crate::login::browser;
 use crate::login::callback::Verdict;
 use crate::login::countdown::Countdown;
@@ -65,7 +65,7 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
     // the same user, org and app re-links (and replaces) it.
     ctx.registry.load()?;
     if let Some(alias) = &args.alias {
-        validate_alias(alias)?;
+        Alias::new(alias.as_str())?;
     }
     // Prove the store works before the login starts: a login is not wasted.
     let store_kind = match &args.store {

@@ -11,7 +11,8 @@ use crate::app::Context;
 use crate::approvals;
 use crate::cli::LinkArgs;
 use crate::error::{Error, Result};
-use crate::index::connection::{Connection, Index, validate_alias};
+use crate::index::alias::Alias;
+use crate::index::connection::{Connection, Index};
 use crate::output;
 use crate::retired;
 use crate::salesforce::hosts::parse_server_url;
@@ -47,8 +48,8 @@ pub fn store_login(
             &tokens.identity_url,
             &tokens.access_token,
         )?;
-        let alias = args.alias.clone().unwrap_or_else(|| who.username.clone());
-        validate_alias(&alias).map_err(|e| e.with_hint("choose a name with --alias"))?;
+        let alias = Alias::new(args.alias.clone().unwrap_or_else(|| who.username.clone()))
+            .map_err(|e| e.with_hint("choose a name with --alias"))?;
         let now = Utc::now().trunc_subsecs(0);
         let connection = Connection {
             alias,
@@ -66,7 +67,7 @@ pub fn store_login(
             created_at: now,
             last_used_at: None,
             last_refreshed_at: Some(now),
-            store: store_kind.name().to_string(),
+            store: store_kind,
             id: secrets::new_id(),
             app_name: None,
             health: None,
