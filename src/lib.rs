@@ -15,6 +15,7 @@ pub mod health;
 pub mod index;
 pub mod login;
 pub mod output;
+pub mod report;
 pub mod retired;
 pub mod salesforce;
 pub mod secrets;

@@ -9,24 +9,12 @@ use crate::error::Result;
 use crate::health::{check, verdict};
 use crate::index::connection::Health;
 use crate::output;
-use chrono::SecondsFormat;
-use serde_json::json;
+use crate::report::CheckReport;
 
 pub fn run(ctx: &Context, args: CheckArgs) -> Result<()> {
     let results = check(ctx, &args.aliases, args.timeout)?;
     if args.json {
-        let results: Vec<_> = results
-            .iter()
-            .map(|(alias, h)| {
-                json!({
-                    "alias": alias,
-                    "status": h.status,
-                    "detail": h.detail,
-                    "checked_at": h.checked_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-                })
-            })
-            .collect();
-        output::print_json(&json!({"version": 1, "results": results}))?;
+        output::print_json(&CheckReport::new(&results))?;
     } else if !results.is_empty() {
         output::print(&table(&results))?;
     }

@@ -5,7 +5,7 @@ use crate::cli::ConfigCommand;
 use crate::config::{self, Config, KEYS};
 use crate::error::Result;
 use crate::output;
-use serde_json::json;
+use crate::report::{self, ConfigReport, SettingView};
 
 pub fn run(ctx: &Context, command: ConfigCommand) -> Result<()> {
     let dir = &ctx.config_dir;
@@ -63,15 +63,15 @@ fn list(dir: &std::path::Path, json: bool) -> Result<()> {
         })
         .collect();
     if json {
-        let settings: Vec<_> = rows
-            .iter()
-            .map(|(key, value, source)| json!({"key": key, "value": value, "source": source}))
-            .collect();
-        output::print_json(&json!({
-            "version": 1,
-            "file": config::path(dir),
-            "settings": settings,
-        }))?;
+        let file = config::path(dir);
+        output::print_json(&ConfigReport {
+            version: report::VERSION,
+            file: &file,
+            settings: rows
+                .into_iter()
+                .map(|(key, value, source)| SettingView { key, value, source })
+                .collect(),
+        })?;
     } else {
         let mut text = String::new();
         for (key, value, source) in rows {

@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::health;
 use crate::index::connection::{Connection, host_kind};
 use crate::output::{self, Style};
+use crate::report::ConnectionList;
 use chrono::{DateTime, Utc};
 
 pub fn run(ctx: &Context, args: ListArgs) -> Result<()> {
@@ -25,21 +26,11 @@ pub fn run(ctx: &Context, args: ListArgs) -> Result<()> {
         );
     }
     if args.json {
-        output::print_json(&Listing {
-            version: crate::index::connection::INDEX_VERSION,
-            connections: &index.connections,
-        })?;
+        output::print_json(&ConnectionList::new(&index.connections))?;
     } else if !index.connections.is_empty() {
         output::print(&table(&index.connections))?;
     }
     checked.map_or(Ok(()), |results| health::verdict(&results))
-}
-
-/// `{"version": 1, "connections": [...]}`, serialized straight from the index.
-#[derive(serde::Serialize)]
-struct Listing<'a> {
-    version: u32,
-    connections: &'a [Connection],
 }
 
 fn table(connections: &[Connection]) -> String {

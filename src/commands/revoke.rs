@@ -12,10 +12,10 @@ use crate::cli::RevokeArgs;
 use crate::error::{Error, Result};
 use crate::index::connection::Connection;
 use crate::output;
+use crate::report::{self, RevokeReport, RevokeResult};
 use crate::salesforce::http::Http;
 use crate::salesforce::revoke::{Revoked, revoke};
 use crate::secrets::load_tokens;
-use serde_json::json;
 
 enum Outcome {
     Revoked,
@@ -87,13 +87,21 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
                         "{alias}: the refresh token was not revoked and stays valid at Salesforce until it expires or is revoked there"
                     ));
                 }
-                results.push(json!({"alias": alias, "outcome": outcome.name(), "detail": outcome.line(alias)}));
+                results.push(RevokeResult {
+                    alias: alias.clone(),
+                    outcome: outcome.name(),
+                    detail: outcome.line(alias),
+                });
                 if !args.json {
                     output::print(&format!("{}\n", outcome.line(alias)))?;
                 }
             }
             Err(err) => {
-                results.push(json!({"alias": alias, "outcome": "failed", "detail": err.message}));
+                results.push(RevokeResult {
+                    alias: alias.clone(),
+                    outcome: "failed",
+                    detail: err.message.clone(),
+                });
                 let err = if err.exit == crate::error::Exit::Network {
                     err.with_hint(format!("nothing was changed for {alias}; try again later, or forget it here only with `sfconnect revoke {alias} --local-only`"))
                 } else {
@@ -108,7 +116,10 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
         }
     }
     if args.json {
-        output::print_json(&json!({"version": 1, "results": results}))?;
+        output::print_json(&RevokeReport {
+            version: report::VERSION,
+            results,
+        })?;
     }
     first_error.map_or(Ok(()), Err)
 }

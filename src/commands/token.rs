@@ -9,8 +9,7 @@ use crate::app::Context;
 use crate::cli::{TokenArgs, TokenFormat};
 use crate::error::Result;
 use crate::output;
-use chrono::SecondsFormat;
-use serde_json::json;
+use crate::report::TokenReport;
 
 pub fn run(ctx: &Context, args: TokenArgs) -> Result<()> {
     let index = ctx.registry.load()?;
@@ -22,14 +21,14 @@ pub fn run(ctx: &Context, args: TokenArgs) -> Result<()> {
         TokenFormat::Bare => format!("{token}\n"),
         TokenFormat::Header => format!("Authorization: Bearer {token}\n"),
         TokenFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&json!({
-                "alias": c.alias,
-                "access_token": token,
-                "instance_url": c.instance_url,
-                "username": c.username,
-                "org_id": c.org_id,
-                "issued_at": access.issued_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-            }))
+            let mut text = serde_json::to_string_pretty(&TokenReport {
+                alias: &c.alias,
+                access_token: token,
+                instance_url: &c.instance_url,
+                username: &c.username,
+                org_id: &c.org_id,
+                issued_at: access.issued_at,
+            })
             .expect("JSON encodes");
             text.push('\n');
             text

@@ -10,6 +10,7 @@ mod exec;
 mod fake_server;
 mod files;
 mod hostile;
+mod json_shapes;
 mod keychain;
 mod leaks;
 mod link;

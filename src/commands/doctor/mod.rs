@@ -14,9 +14,9 @@ use crate::error::{Error, Result};
 use crate::login::environment;
 use crate::login::port_holder;
 use crate::output;
+use crate::report::{self, DoctorReport, FindingView};
 use crate::salesforce::oauth::PLATFORM_CLI;
 use crate::secrets::{self, StoreKind};
-use serde_json::{Value, json};
 use std::net::{Ipv4Addr, TcpListener};
 
 /// One line of the report.
@@ -31,9 +31,6 @@ pub(super) struct Finding {
 
 pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
     let mut findings = Vec::new();
-    let mut facts = serde_json::Map::new();
-    facts.insert("sfconnect_version".into(), json!(env!("CARGO_PKG_VERSION")));
-    facts.insert("config_dir".into(), json!(ctx.config_dir));
 
     // The index.
     let index = ctx.registry.load();
@@ -106,18 +103,16 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
 
     // Secrets no connection refers to. Without a readable index every
     // secret would look orphaned: then nothing is judged.
-    let mut orphan_facts = Vec::new();
+    let mut orphan_reports = Vec::new();
     if let Ok(index) = &index {
         for kind in reachable {
-            let (finding, fact) = orphans::orphans(ctx, index, kind, args.clean);
+            let (finding, report) = orphans::orphans(ctx, index, kind, args.clean);
             findings.push(finding);
-            orphan_facts.extend(fact);
+            orphan_reports.extend(report);
         }
     }
-    facts.insert("orphans".into(), Value::Array(orphan_facts));
     let (finding, stale) = orphans::leftover_temp_files(ctx, args.clean);
     findings.extend(finding);
-    facts.insert("leftover_temp_files".into(), json!(stale));
 
     // The app and its callback.
     let client_id = std::env::var("SFCONNECT_CLIENT_ID")
@@ -216,16 +211,23 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
 
     let blocker = findings.iter().find_map(|f| f.blocks.as_ref());
     if args.json {
-        let items: Vec<Value> = findings
-            .iter()
-            .map(|f| json!({"topic": f.topic, "ok": f.ok, "detail": f.detail, "blocks_link": f.blocks.is_some()}))
-            .collect();
-        facts.insert("findings".into(), Value::Array(items));
-        facts.insert("link_would_work".into(), json!(blocker.is_none()));
-        let mut doc = serde_json::Map::new();
-        doc.insert("version".into(), json!(1));
-        doc.extend(facts);
-        output::print_json(&Value::Object(doc))?;
+        output::print_json(&DoctorReport {
+            version: report::VERSION,
+            sfconnect_version: env!("CARGO_PKG_VERSION"),
+            config_dir: &ctx.config_dir,
+            findings: findings
+                .iter()
+                .map(|f| FindingView {
+                    topic: f.topic,
+                    ok: f.ok,
+                    detail: &f.detail,
+                    blocks_link: f.blocks.is_some(),
+                })
+                .collect(),
+            link_would_work: blocker.is_none(),
+            orphans: orphan_reports,
+            leftover_temp_files: stale,
+        })?;
     } else {
         let mut text = format!(
             "sfconnect {}\nconfig dir  {}\n",

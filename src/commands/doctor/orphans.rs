@@ -10,8 +10,8 @@ use crate::app::Context;
 use crate::error::Result;
 use crate::index::connection::Index;
 use crate::index::files;
+use crate::report::OrphanReport;
 use crate::secrets::{self, SecretStore, StoreKind};
-use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -51,7 +51,7 @@ pub(super) fn orphans(
     index: &Index,
     kind: StoreKind,
     clean: bool,
-) -> (Finding, Option<Value>) {
+) -> (Finding, Option<OrphanReport>) {
     let store = secrets::open(kind, &ctx.config_dir);
     let found = match orphan_ids(index, kind, store.as_ref()) {
         Ok(Some(ids)) => ids,
@@ -136,18 +136,18 @@ pub(super) fn orphans(
     if parts.is_empty() {
         parts.push("no orphaned secrets".to_string());
     }
-    let fact = json!({
-        "store": kind.name(),
-        "ids": left,
-        "removed": removed,
-    });
+    let report = OrphanReport {
+        store: kind,
+        ids: left.iter().map(|id| id.to_string()).collect(),
+        removed,
+    };
     let finding = Finding {
         topic: "orphans",
         ok: left.is_empty() && failure.is_none(),
         detail: format!("{}: {}", kind.name(), parts.join("; ")),
         blocks: None,
     };
-    (finding, Some(fact))
+    (finding, Some(report))
 }
 
 /// Deletes the orphans that are still orphans after a pause, under the

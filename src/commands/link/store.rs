@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::index::alias::Alias;
 use crate::index::connection::{Connection, Index};
 use crate::output;
+use crate::report::ConnectionView;
 use crate::retired;
 use crate::salesforce::hosts::parse_server_url;
 use crate::salesforce::http::Http;
@@ -175,7 +176,7 @@ fn retire(ctx: &Context, http: &Http, old: &Connection, new: &Connection) {
 pub fn report(ctx: &Context, args: &LinkArgs, access: &Access) -> Result<()> {
     let connection = &access.connection;
     if args.json {
-        output::print_json(&serde_json::to_value(connection).expect("connection encodes"))?;
+        output::print_json(&ConnectionView::new(connection))?;
     } else {
         output::print(&format!(
             "linked {}: {} ({}) at {}\n",
