@@ -46,15 +46,6 @@ impl Freshness {
     };
 }
 
-impl From<&crate::cli::FreshnessArgs> for Freshness {
-    fn from(args: &crate::cli::FreshnessArgs) -> Self {
-        Freshness {
-            max_age: args.max_age,
-            force: args.fresh,
-        }
-    }
-}
-
 /// A usable access token and the connection it belongs to.
 pub struct Access {
     pub connection: Connection,

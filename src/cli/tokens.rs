@@ -1,6 +1,6 @@
 //! The arguments of `tokens list|check|approvals` and `revoke`.
 
-use crate::commands::completions::complete_alias;
+use super::complete::complete_alias;
 use clap::{Args, Subcommand};
 use clap_complete::engine::ArgValueCompleter;
 

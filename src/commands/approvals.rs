@@ -18,7 +18,7 @@ pub fn run(ctx: &Context, args: ApprovalsArgs) -> Result<()> {
     let http = Http::new()?;
     match approvals::fetch(&http, &access) {
         Ok(budget) => {
-            remember_app_name(ctx, connection, &budget);
+            approvals::remember_app_name(ctx, connection, &budget);
             if args.json {
                 output::print_json(&count(connection, &budget))?;
             } else {
@@ -65,17 +65,4 @@ fn count<'a>(connection: &'a Connection, budget: &'a Budget) -> ApprovalCount<'a
         limit: APPROVAL_LIMIT,
         approvals,
     }
-}
-
-/// Keeps the app's name, so later counts need not guess which app is ours.
-pub fn remember_app_name(ctx: &Context, connection: &Connection, budget: &Budget) {
-    if connection.app_name.as_deref() == Some(budget.app_name.as_str()) {
-        return;
-    }
-    let _ = ctx.registry.update(|index| {
-        if let Some(c) = index.connections.iter_mut().find(|c| c.id == connection.id) {
-            c.app_name = Some(budget.app_name.clone());
-        }
-        Ok(())
-    });
 }

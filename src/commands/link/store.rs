@@ -192,7 +192,7 @@ pub fn report(ctx: &Context, args: &LinkArgs, access: &Access) -> Result<()> {
                     None => output::note(&line),
                 }
             }
-            crate::commands::approvals::remember_app_name(ctx, connection, &budget);
+            approvals::remember_app_name(ctx, connection, &budget);
         }
         Err(err) => output::note(&format!("cannot count approvals: {}", err.message)),
     }
