@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::connection_lock;
 use crate::error::{Error, Exit, Result};
 use crate::index::connection::{Connection, Health};
+use crate::index::status::Status;
 use crate::index::validate;
 use crate::output;
 use crate::salesforce::errors::is_app_blocked;
@@ -51,15 +52,6 @@ impl Freshness {
         max_age: Duration::from_secs(600),
         force: false,
     };
-}
-
-impl From<&crate::cli::FreshnessArgs> for Freshness {
-    fn from(args: &crate::cli::FreshnessArgs) -> Self {
-        Freshness {
-            max_age: args.max_age,
-            force: args.fresh,
-        }
-    }
 }
 
 /// A usable access token and the connection it belongs to.
@@ -94,7 +86,7 @@ pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> R
         "{alias}: reading its secret from the {} store",
         connection.store
     ));
-    let store = ctx.store_of(connection)?;
+    let store = ctx.store_of(connection);
     // Missing here may only mean that `migrate` moved it a moment ago: the
     // entry is read again under the lock before that is an error.
     let seen = load_tokens(store.as_ref(), &connection.id)?;
@@ -124,7 +116,7 @@ pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> R
         "{alias}: refresh lock taken after {} ms",
         waiting.elapsed().as_millis()
     ));
-    let store = ctx.store_of(connection)?;
+    let store = ctx.store_of(connection);
     let current = stored(store.as_ref(), connection)?;
     let refreshed_meanwhile =
         seen.is_none_or(|seen| seen.access_issued_at_ms != current.access_issued_at_ms);
@@ -257,7 +249,7 @@ fn refresh(
         ));
     }
     let issued_at = DateTime::from_timestamp_millis(tokens.issued_at_ms).unwrap_or_else(Utc::now);
-    let health = health("ok", "refreshed", Utc::now());
+    let health = Health::new(Status::Ok, "refreshed", Utc::now());
     record(ctx, connection, Some(&tokens.instance_url), Some(health));
     let mut connection = connection.clone();
     connection.instance_url = tokens.instance_url;
@@ -318,17 +310,17 @@ fn explain_secret(connection: &Connection, sent: &ForRefresh, err: Error) -> Err
 /// the error with the exact command that links it again.
 fn failed(ctx: &Context, connection: &Connection, err: Error) -> Error {
     let status = status_of(&err);
-    if status != "unreachable" {
+    if status != Status::Unreachable {
         record(
             ctx,
             connection,
             None,
-            Some(health(status, &err.message, Utc::now())),
+            Some(Health::new(status, &err.message, Utc::now())),
         );
     }
-    if status == "revoked" {
-        let message = format!("{}: {}", connection.alias, err.message);
-        Error { message, ..err }.with_hint(format!(
+    if status == Status::Revoked {
+        err.reworded(|message| format!("{}: {message}", connection.alias))
+            .with_hint(format!(
             "link it again with `{}`; see your approvals in Salesforce under Settings > Advanced User Details > OAuth Connected Apps",
             relink_command(connection)
         ))
@@ -340,20 +332,12 @@ fn failed(ctx: &Context, connection: &Connection, err: Error) -> Error {
 /// What an error from Salesforce says about a connection: `revoked`
 /// (`invalid_grant`), `blocked` (the app is blocked or not approved for the
 /// user), `unreachable` (network, DNS, 5xx) or `error` (anything else).
-pub fn status_of(err: &Error) -> &'static str {
+pub fn status_of(err: &Error) -> Status {
     match (err.exit, err.salesforce_code.as_deref().unwrap_or("")) {
-        (_, code) if is_app_blocked(code) => "blocked",
-        (_, "invalid_grant") | (Exit::RelinkNeeded, _) => "revoked",
-        (Exit::Network, "") => "unreachable",
-        _ => "error",
-    }
-}
-
-pub fn health(status: &str, detail: &str, at: DateTime<Utc>) -> Health {
-    Health {
-        status: status.to_string(),
-        detail: detail.to_string(),
-        checked_at: at.trunc_subsecs(0),
+        (_, code) if is_app_blocked(code) => Status::Blocked,
+        (_, "invalid_grant") | (Exit::RelinkNeeded, _) => Status::Revoked,
+        (Exit::Network, "") => Status::Unreachable,
+        _ => Status::Error,
     }
 }
 
@@ -378,7 +362,7 @@ pub fn record(
     let now = Utc::now().trunc_subsecs(0);
     let result = ctx.registry.update(|index| {
         if let Some(c) = index.connections.iter_mut().find(|c| c.id == connection.id) {
-            if health.as_ref().is_none_or(|h| h.status == "ok") {
+            if health.as_ref().is_none_or(|h| h.status == Status::Ok) {
                 c.last_used_at = Some(now);
             }
             if let Some(instance_url) = refreshed {

@@ -24,18 +24,12 @@ impl Context {
     }
 
     /// The store a connection was linked with, as its index entry records.
-    pub fn store_of(&self, connection: &Connection) -> Result<Box<dyn SecretStore>> {
-        self.store_named(&connection.store, &connection.alias)
+    pub fn store_of(&self, connection: &Connection) -> Box<dyn SecretStore> {
+        self.store(connection.store)
     }
 
-    /// The store an index record names (`keychain`, `file`).
-    pub fn store_named(&self, store: &str, alias: &str) -> Result<Box<dyn SecretStore>> {
-        let kind = StoreKind::parse(store).map_err(|_| {
-            Error::unexpected(format!(
-                "connection {alias} names an unknown secret store {store:?}"
-            ))
-        })?;
-        Ok(secrets::open(kind, &self.config_dir))
+    pub fn store(&self, kind: StoreKind) -> Box<dyn SecretStore> {
+        secrets::open(kind, &self.config_dir)
     }
 }
 

@@ -10,6 +10,7 @@
 //! never a failure of the command that asked.
 
 use crate::access::Access;
+use crate::app::Context;
 use crate::error::{Error, Result};
 use crate::index::connection::Connection;
 use crate::salesforce::errors::clean;
@@ -132,6 +133,19 @@ fn closest(approvals: &[Approval], linked_at: DateTime<Utc>) -> Option<usize> {
         .filter(|(_, _, distance)| *distance <= 10 * 60)
         .min_by_key(|(i, created, distance)| (*distance, std::cmp::Reverse((*created, *i))))
         .map(|(i, _, _)| i)
+}
+
+/// Keeps the app's name, so later counts need not guess which app is ours.
+pub fn remember_app_name(ctx: &Context, connection: &Connection, budget: &Budget) {
+    if connection.app_name.as_deref() == Some(budget.app_name.as_str()) {
+        return;
+    }
+    let _ = ctx.registry.update(|index| {
+        if let Some(c) = index.connections.iter_mut().find(|c| c.id == connection.id) {
+            c.app_name = Some(budget.app_name.clone());
+        }
+        Ok(())
+    });
 }
 
 impl Budget {

@@ -12,9 +12,11 @@ pub mod commands;
 pub mod config;
 pub mod connection_lock;
 pub mod error;
+pub mod health;
 pub mod index;
 pub mod login;
 pub mod output;
+pub mod report;
 pub mod retired;
 pub mod salesforce;
 pub mod secrets;
@@ -24,7 +26,9 @@ use clap::{CommandFactory, Parser};
 /// Answers a shell's completion request (`COMPLETE=bash sfconnect`) before
 /// anything else, then parses, sets how output looks (`-q`, `-v`,
 /// `--color`), runs the command, and turns an error into one line on stderr
-/// (plus a hint). Returns the documented exit code.
+/// (plus its causes under `-v`, and a hint). Returns the documented exit
+/// code: the only place that decides how the process ends (`main` exits
+/// with it).
 pub fn run_cli() -> i32 {
     // Nothing may reach stdout before this: it is the completion's answer.
     clap_complete::CompleteEnv::with_factory(cli::Cli::command).complete();
@@ -37,8 +41,10 @@ pub fn run_cli() -> i32 {
     output::init(verbosity, cli.color);
     match commands::run(cli) {
         Ok(()) => error::Exit::Ok.code(),
+        Err(err) if err.message.is_empty() => err.exit.code(),
         Err(err) => {
             output::error(&err.message);
+            output::causes(&err);
             if let Some(hint) = &err.hint {
                 output::tell(&format!("hint: {hint}"));
             }

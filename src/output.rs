@@ -5,14 +5,16 @@
 //! (silenced by `-q`), `tell` for lines the user needs to go on (never
 //! silenced), `warn` and `error` (never silenced), and `debug` for
 //! diagnostics (only with `-v`; callers never pass a secret). A closed stdout
-//! pipe (`sfconnect tokens list | head -1`) is not an error: we stop quietly
-//! with exit 0, like other Unix tools.
+//! pipe (`sfconnect tokens list | head -1`) is not an error: the command
+//! stops quietly with exit 0, like other Unix tools (the print functions
+//! return that as an `Error::silent`; only `run_cli` ends the process).
 //!
 //! Colour follows `--color`: `auto` (the default) colours a stream only when
 //! it is a terminal and `NO_COLOR` is unset or empty (no-color.org); `always`
 //! and `never` are what the user asked for on this command line, which wins
 //! over the environment.
 
+use crate::error::{Error, Exit, Result};
 use std::io::{ErrorKind, IsTerminal, Read, Write};
 use std::sync::OnceLock;
 
@@ -101,20 +103,23 @@ pub fn paint_stdout(text: &str, style: Style) -> String {
     paint(text, style, settings().color_stdout)
 }
 
-/// Prints `text` on stdout, exiting 0 at once if the reader has gone away.
-pub fn print(text: &str) {
-    print_bytes(text.as_bytes());
+/// Prints `text` on stdout. A reader that has gone away ends the command
+/// quietly with exit 0 (`Error::silent`); any other write failure is exit 1.
+pub fn print(text: &str) -> Result<()> {
+    print_bytes(text.as_bytes())
 }
 
-pub fn print_bytes(bytes: &[u8]) {
+pub fn print_bytes(bytes: &[u8]) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        stdout_failed(&e);
-    }
+    stdout
+        .write_all(bytes)
+        .and_then(|()| stdout.flush())
+        .map_err(|e| stdout_failed(&e))
 }
 
-/// Copies a whole reader (an HTTP body of any size) to stdout.
-pub fn stream(mut reader: impl Read) {
+/// Copies a whole reader (an HTTP body of any size) to stdout; a body that
+/// breaks off is exit 5.
+pub fn stream(mut reader: impl Read) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
     let mut buffer = [0u8; 64 * 1024];
     loop {
@@ -122,33 +127,28 @@ pub fn stream(mut reader: impl Read) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) => {
-                error(&format!("the response broke off: {e}"));
-                std::process::exit(crate::error::Exit::Network.code());
-            }
+            Err(e) => return Err(Error::network(format!("the response broke off: {e}"))),
         };
-        if let Err(e) = stdout.write_all(&buffer[..n]) {
-            stdout_failed(&e);
-        }
+        stdout
+            .write_all(&buffer[..n])
+            .map_err(|e| stdout_failed(&e))?;
     }
-    if let Err(e) = stdout.flush() {
-        stdout_failed(&e);
-    }
+    stdout.flush().map_err(|e| stdout_failed(&e))
 }
 
-fn stdout_failed(e: &std::io::Error) -> ! {
+fn stdout_failed(e: &std::io::Error) -> Error {
     if e.kind() == ErrorKind::BrokenPipe {
-        std::process::exit(0);
+        Error::silent(Exit::Ok)
+    } else {
+        Error::unexpected(format!("cannot write to stdout: {e}"))
     }
-    error(&format!("cannot write to stdout: {e}"));
-    std::process::exit(crate::error::Exit::Unexpected.code());
 }
 
 /// JSON and a newline on stdout, streamed: a large listing is never built
 /// twice in memory (`tokens list --json` with 1,000 connections). Indented
 /// for a person on a terminal, one compact line for a pipe (as `gh` does):
-/// the same document either way.
-pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) {
+/// the same document either way. The documents are the types of `report`.
+pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<()> {
     let stdout = std::io::stdout();
     let pretty = stdout.is_terminal();
     let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
@@ -157,16 +157,14 @@ pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) {
     } else {
         serde_json::to_writer(&mut stdout, value)
     };
-    let written = written
+    written
         .map_err(|e| match e.io_error_kind() {
             Some(kind) => std::io::Error::from(kind),
             None => std::io::Error::other(e.to_string()),
         })
         .and_then(|()| stdout.write_all(b"\n"))
-        .and_then(|()| stdout.flush());
-    if let Err(e) = written {
-        stdout_failed(&e);
-    }
+        .and_then(|()| stdout.flush())
+        .map_err(|e| stdout_failed(&e))
 }
 
 fn stderr_line(text: &str) {
@@ -196,6 +194,16 @@ pub fn warn(text: &str) {
 pub fn error(text: &str) {
     let prefix = paint("sfconnect: error:", Style::Red, settings().color_stderr);
     stderr_line(&format!("{prefix} {text}"));
+}
+
+/// Under `-v`, one `caused by: ...` line per cause of an error (see
+/// `Error::wrap`); their messages hold no secret, like every message.
+pub fn causes(err: &Error) {
+    if settings().verbosity == Verbosity::Verbose {
+        for cause in err.causes() {
+            stderr_line(&format!("caused by: {}", cause.message));
+        }
+    }
 }
 
 /// A diagnostic line on stderr, only with `-v`. Never pass a secret: hosts,

@@ -28,7 +28,7 @@ pub fn record(old: &Connection) -> Retired {
     Retired {
         alias: old.alias.clone(),
         id: old.id.clone(),
-        store: old.store.clone(),
+        store: old.store,
         login_url: old.login_url.clone(),
         retired_at: Utc::now().trunc_subsecs(0),
     }
@@ -70,7 +70,7 @@ fn revoke_and_forget(ctx: &Context, http: &Http, retired: &Retired) -> Result<()
     // A refresh of the old connection that started before it was replaced
     // may still store a rotated token: wait for it, and revoke that one.
     let _lock = connection_lock::lock_id(ctx, &retired.id, &retired.alias)?;
-    let store = ctx.store_named(&retired.store, &retired.alias)?;
+    let store = ctx.store(retired.store);
     if let Some(tokens) = load_tokens(store.as_ref(), &retired.id)? {
         revoke(http, &retired.login_url, &tokens.refresh_token)?;
     }

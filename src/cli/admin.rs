@@ -1,7 +1,7 @@
 //! The arguments of the housekeeping commands: `completions`, `man`,
 //! `config`, `migrate`, `doctor`.
 
-use crate::commands::completions::complete_alias;
+use super::complete::complete_alias;
 use clap::{Args, Subcommand};
 use clap_complete::engine::ArgValueCompleter;
 

@@ -4,9 +4,10 @@
 //! Every command's help has a one-line summary (the first paragraph of its
 //! doc comment), a longer description (the rest, shown by `--help`) and an
 //! EXAMPLES section (`after_help`). The alias arguments complete dynamically
-//! from the index (`COMPLETE=bash sfconnect`, see `commands/completions.rs`).
+//! from the index (`COMPLETE=bash sfconnect`, see `complete.rs`).
 
 mod admin;
+mod complete;
 mod link;
 mod scripts;
 mod tokens;

@@ -1,7 +1,8 @@
 //! The arguments of the commands scripts live on: `token`, `exec`, `api`,
 //! and how fresh their access token must be.
 
-use crate::commands::completions::complete_alias;
+use super::complete::complete_alias;
+use crate::access::Freshness;
 use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
 
@@ -15,6 +16,15 @@ pub struct FreshnessArgs {
     /// Always refresh, never use the cached access token
     #[arg(long)]
     pub fresh: bool,
+}
+
+impl From<&FreshnessArgs> for Freshness {
+    fn from(args: &FreshnessArgs) -> Self {
+        Freshness {
+            max_age: args.max_age,
+            force: args.fresh,
+        }
+    }
 }
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

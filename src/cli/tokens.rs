@@ -1,6 +1,6 @@
 //! The arguments of `tokens list|check|approvals` and `revoke`.
 
-use crate::commands::completions::complete_alias;
+use super::complete::complete_alias;
 use clap::{Args, Subcommand};
 use clap_complete::engine::ArgValueCompleter;
 
@@ -22,8 +22,8 @@ sfconnect tokens list --json | jq -r '.connections[].alias'")]
     /// Each connection is refreshed at Salesforce. Status: ok, revoked (invalid_grant: revoked,
     /// expired, or pushed out by the five-approval limit), unreachable (network, DNS, 5xx),
     /// blocked (the app is blocked or not approved for the user), error (anything else). The
-    /// result is recorded for `tokens list`. Exit 0 when all are ok, 4 if any is revoked,
-    /// else 5.
+    /// result is recorded for `tokens list`. Exit 0 when all are ok, 4 if any is revoked or
+    /// blocked (as `token` exits for it), else 5.
     #[command(after_help = "EXAMPLES:\n  \
 sfconnect tokens check\n  \
 sfconnect tokens check prod uat --json | jq -r '.results[] | select(.status != \"ok\") | .alias'\n  \

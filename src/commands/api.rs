@@ -41,7 +41,7 @@ pub fn run(ctx: &Context, args: ApiArgs) -> Result<()> {
         let host = host_of(&access.connection.instance_url);
         let answer = read_answer(response, &host)?;
         if !String::from_utf8_lossy(&answer.body).contains("INVALID_SESSION_ID") {
-            output::print_bytes(&answer.body);
+            output::print_bytes(&answer.body)?;
             return Err(status_error(401));
         }
         let force = Freshness {
@@ -52,7 +52,7 @@ pub fn run(ctx: &Context, args: ApiArgs) -> Result<()> {
         response = request.send(&http, &access)?;
     }
     let status = response.status().as_u16();
-    output::stream(response);
+    output::stream(response)?;
     if (200..300).contains(&status) {
         Ok(())
     } else {

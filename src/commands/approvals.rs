@@ -8,8 +8,8 @@ use crate::cli::ApprovalsArgs;
 use crate::error::Result;
 use crate::index::connection::Connection;
 use crate::output;
+use crate::report::{self, ApprovalCount, ApprovalView, ApprovalsUnavailable};
 use crate::salesforce::http::Http;
-use serde_json::json;
 
 pub fn run(ctx: &Context, args: ApprovalsArgs) -> Result<()> {
     let index = ctx.registry.load()?;
@@ -18,12 +18,12 @@ pub fn run(ctx: &Context, args: ApprovalsArgs) -> Result<()> {
     let http = Http::new()?;
     match approvals::fetch(&http, &access) {
         Ok(budget) => {
-            remember_app_name(ctx, connection, &budget);
+            approvals::remember_app_name(ctx, connection, &budget);
             if args.json {
-                output::print_json(&budget_json(connection, &budget));
+                output::print_json(&count(connection, &budget))?;
             } else {
                 for line in budget.lines(&connection.alias) {
-                    output::print(&format!("{line}\n"));
+                    output::print(&format!("{line}\n"))?;
                 }
             }
             Ok(())
@@ -32,52 +32,37 @@ pub fn run(ctx: &Context, args: ApprovalsArgs) -> Result<()> {
         Err(err) => {
             output::warn(&format!("cannot count approvals: {}", err.message));
             if args.json {
-                output::print_json(&json!({
-                    "version": 1,
-                    "alias": connection.alias,
-                    "available": false,
-                    "reason": err.message,
-                }));
+                output::print_json(&ApprovalsUnavailable {
+                    version: report::VERSION,
+                    alias: &connection.alias,
+                    available: false,
+                    reason: &err.message,
+                })?;
             }
             Ok(())
         }
     }
 }
 
-fn budget_json(connection: &Connection, budget: &Budget) -> serde_json::Value {
-    let approvals: Vec<_> = budget
+fn count<'a>(connection: &'a Connection, budget: &'a Budget) -> ApprovalCount<'a> {
+    let approvals = budget
         .approvals
         .iter()
         .enumerate()
-        .map(|(i, a)| {
-            json!({
-                "created_at": a.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                "last_used_at": a.last_used_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-                "use_count": a.use_count,
-                "this_connection": budget.ours == Some(i),
-            })
+        .map(|(i, a)| ApprovalView {
+            created_at: a.created_at,
+            last_used_at: a.last_used_at,
+            use_count: a.use_count,
+            this_connection: budget.ours == Some(i),
         })
         .collect();
-    json!({
-        "version": 1,
-        "alias": connection.alias,
-        "available": true,
-        "app_name": budget.app_name,
-        "count": budget.count(),
-        "limit": APPROVAL_LIMIT,
-        "approvals": approvals,
-    })
-}
-
-/// Keeps the app's name, so later counts need not guess which app is ours.
-pub fn remember_app_name(ctx: &Context, connection: &Connection, budget: &Budget) {
-    if connection.app_name.as_deref() == Some(budget.app_name.as_str()) {
-        return;
+    ApprovalCount {
+        version: report::VERSION,
+        alias: &connection.alias,
+        available: true,
+        app_name: &budget.app_name,
+        count: budget.count(),
+        limit: APPROVAL_LIMIT,
+        approvals,
     }
-    let _ = ctx.registry.update(|index| {
-        if let Some(c) = index.connections.iter_mut().find(|c| c.id == connection.id) {
-            c.app_name = Some(budget.app_name.clone());
-        }
-        Ok(())
-    });
 }

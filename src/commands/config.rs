@@ -5,10 +5,10 @@ use crate::cli::ConfigCommand;
 use crate::config::{self, Config, KEYS};
 use crate::error::{Error, Result};
 use crate::output;
+use crate::report::{self, ConfigReport, SettingView};
 use crate::salesforce::hosts::PRODUCTION;
-use crate::salesforce::oauth::PLATFORM_CLI;
+use crate::salesforce::oauth::{self, PLATFORM_CLI};
 use crate::secrets::StoreKind;
-use serde_json::json;
 
 pub fn run(ctx: &Context, command: ConfigCommand) -> Result<()> {
     let dir = &ctx.config_dir;
@@ -16,7 +16,7 @@ pub fn run(ctx: &Context, command: ConfigCommand) -> Result<()> {
         ConfigCommand::Get { key } => {
             config::key(&key)?;
             match Config::load(dir)?.get(&key) {
-                Some(value) => output::print(&format!("{value}\n")),
+                Some(value) => output::print(&format!("{value}\n"))?,
                 None => output::note(&format!("{key} is not set")),
             }
         }
@@ -95,21 +95,20 @@ fn list(dir: &std::path::Path, json: bool) -> Result<()> {
         rows.push(row);
     }
     if json {
-        let settings: Vec<_> = rows
-            .iter()
-            .map(|row| {
-                let mut item = json!({"key": row.key, "value": row.value, "source": row.source});
-                if let Some(error) = &row.error {
-                    item["error"] = json!(error);
-                }
-                item
-            })
-            .collect();
-        output::print_json(&json!({
-            "version": 1,
-            "file": config::path(dir),
-            "settings": settings,
-        }));
+        let file = config::path(dir);
+        output::print_json(&ConfigReport {
+            version: report::VERSION,
+            file: &file,
+            settings: rows
+                .iter()
+                .map(|row| SettingView {
+                    key: row.key,
+                    value: &row.value,
+                    source: &row.source,
+                    error: row.error.as_deref(),
+                })
+                .collect(),
+        })?;
     } else {
         let mut text = String::new();
         for row in &rows {
@@ -119,7 +118,7 @@ fn list(dir: &std::path::Path, json: bool) -> Result<()> {
             };
             text.push_str(&format!("{:<10} {}  [{source}]\n", row.key, row.value));
         }
-        output::print(&text);
+        output::print(&text)?;
     }
     match rows.iter().find_map(|row| row.error.clone()) {
         Some(error) => Err(Error::usage(error).with_hint(
@@ -148,7 +147,7 @@ fn default_value(key: &str, earlier: &[Row]) -> String {
                 .iter()
                 .find(|row| row.key == "client-id")
                 .map_or(PLATFORM_CLI, |row| row.value.as_str());
-            super::link::default_scopes(client_id).to_string()
+            oauth::default_scopes(client_id).to_string()
         }
         "store" => StoreKind::Keychain.name().to_string(),
         "timeout" => config::DEFAULT_TIMEOUT_SECS.to_string(),

@@ -6,12 +6,13 @@
 //! client secret does not: `main` takes `SFCONNECT_CLIENT_SECRET` out of the
 //! environment before anything runs (`secrets::client_secret`).
 //! stdin, stdout and stderr pass straight through, and we exit with the
-//! child's code, or 128+N when signal N ended it, as shells do.
+//! child's code, or 128+N when signal N ended it, as shells do (returned as
+//! `Exit::Command`; `run_cli` ends the process).
 
 use crate::access;
 use crate::app::Context;
 use crate::cli::ExecArgs;
-use crate::error::{Error, Result};
+use crate::error::{Error, Exit, Result};
 use std::io::ErrorKind;
 use std::process::Command;
 
@@ -36,8 +37,10 @@ pub fn run(ctx: &Context, args: ExecArgs) -> Result<()> {
             } else {
                 126
             };
-            crate::output::error(&format!("cannot run {program}: {e}"));
-            std::process::exit(code);
+            return Err(Error::new(
+                Exit::Command(code),
+                format!("cannot run {program}: {e}"),
+            ));
         }
     };
     // Ctrl-C reaches the child too (same process group); we wait for it
@@ -46,7 +49,10 @@ pub fn run(ctx: &Context, args: ExecArgs) -> Result<()> {
     let status = child
         .wait()
         .map_err(|e| Error::unexpected(format!("lost track of {program}: {e}")))?;
-    std::process::exit(exit_code(status));
+    match exit_code(status) {
+        0 => Ok(()),
+        code => Err(Error::silent(Exit::Command(code))),
+    }
 }
 
 #[cfg(unix)]

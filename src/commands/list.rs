@@ -5,15 +5,17 @@
 use crate::app::Context;
 use crate::cli::ListArgs;
 use crate::error::Result;
+use crate::health;
 use crate::index::connection::{Connection, host_kind};
 use crate::output::{self, Style};
+use crate::report::ConnectionList;
 use crate::salesforce::errors::clean;
 use chrono::{DateTime, Utc};
 
 pub fn run(ctx: &Context, args: ListArgs) -> Result<()> {
     // With --check, verify first, list the fresh verdicts, exit as check does.
     let checked = if args.check {
-        Some(super::check::check(ctx, &[], args.timeout)?)
+        Some(health::check(ctx, &[], args.timeout)?)
     } else {
         None
     };
@@ -25,21 +27,11 @@ pub fn run(ctx: &Context, args: ListArgs) -> Result<()> {
         );
     }
     if args.json {
-        output::print_json(&Listing {
-            version: crate::index::connection::INDEX_VERSION,
-            connections: &index.connections,
-        });
+        output::print_json(&ConnectionList::new(&index.connections))?;
     } else if !index.connections.is_empty() {
-        output::print(&table(&index.connections));
+        output::print(&table(&index.connections))?;
     }
-    checked.map_or(Ok(()), |results| super::check::verdict(&results))
-}
-
-/// `{"version": 1, "connections": [...]}`, serialized straight from the index.
-#[derive(serde::Serialize)]
-struct Listing<'a> {
-    version: u32,
-    connections: &'a [Connection],
+    checked.map_or(Ok(()), |results| health::verdict(&results))
 }
 
 fn table(connections: &[Connection]) -> String {
@@ -59,7 +51,7 @@ fn table(connections: &[Connection]) -> String {
             // The index can be edited: no control character reaches the
             // terminal from it.
             [
-                c.alias.clone(),
+                c.alias.to_string(),
                 c.username.clone(),
                 c.org_id.clone(),
                 host_kind(&c.login_url).to_string(),
@@ -92,29 +84,21 @@ fn table(connections: &[Connection]) -> String {
         out.push('\n');
     };
     line(&header, None);
-    for row in &rows {
-        line(&row.each_ref().map(String::as_str), status_style(&row[7]));
+    for (row, connection) in rows.iter().zip(connections) {
+        let style = connection.health.as_ref().map(|h| h.status.style());
+        line(&row.each_ref().map(String::as_str), style);
     }
     out
 }
 
-/// Green for ok, yellow for unreachable, red for what needs attention.
-pub(super) fn status_style(status: &str) -> Option<Style> {
-    match status {
-        "-" => None,
-        "ok" => Some(Style::Green),
-        "unreachable" => Some(Style::Yellow),
-        _ => Some(Style::Red),
-    }
-}
-
-/// The last verdict, loud when the connection needs attention.
+/// The last verdict (loud when the connection needs attention), `-` when
+/// Salesforce has not said anything yet.
 fn status(connection: &Connection) -> String {
-    match connection.health.as_ref().map(|h| h.status.as_str()) {
-        None => "-".to_string(),
-        Some(status @ ("ok" | "unreachable")) => status.to_string(),
-        Some(other) => other.to_uppercase(),
-    }
+    connection
+        .health
+        .as_ref()
+        .map_or("-", |h| h.status.label())
+        .to_string()
 }
 
 fn day(time: Option<DateTime<Utc>>) -> String {

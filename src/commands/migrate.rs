@@ -20,7 +20,7 @@ pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
     // Under the connection's lock, so no refresh stores a rotated refresh
     // token in the old store after we copied the one it replaces.
     let (_lock, connection) = connection_lock::lock(ctx, named)?;
-    if connection.store == to.name() {
+    if connection.store == to {
         output::note(&format!(
             "{} is already in the {} store",
             connection.alias,
@@ -28,7 +28,7 @@ pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
         ));
         return Ok(());
     }
-    let from = ctx.store_of(&connection)?;
+    let from = ctx.store_of(&connection);
     let secret = from.get(&connection.id)?.ok_or_else(|| {
         Error::relink(format!(
             "the secret of {} is missing from the {} store; nothing to move",
@@ -38,10 +38,7 @@ pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
     let target = secrets::open(to, &ctx.config_dir);
     // A failed write removes what it wrote; a copy that does not read back
     // is removed here. Either way the index still names the old store.
-    let nothing_moved = |e: Error| Error {
-        message: format!("{}; nothing was moved", e.message),
-        ..e
-    };
+    let nothing_moved = |e: Error| e.reworded(|message| format!("{message}; nothing was moved"));
     target.set(&connection.id, &secret).map_err(nothing_moved)?;
     let read = target.get(&connection.id);
     if !matches!(&read, Ok(Some(copy)) if copy == &secret) {
@@ -55,7 +52,7 @@ pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
     ctx.registry.update(|index| {
         match index.connections.iter_mut().find(|c| c.id == connection.id) {
             Some(c) => {
-                c.store = to.name().to_string();
+                c.store = to;
                 Ok(())
             }
             None => Err(Error::no_such_connection(format!(
@@ -78,6 +75,5 @@ pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
         connection.alias,
         connection.store,
         to.name()
-    ));
-    Ok(())
+    ))
 }

@@ -3,7 +3,7 @@
 mod api;
 mod approvals;
 mod check;
-pub mod completions;
+mod completions;
 mod config;
 mod doctor;
 mod exec;

@@ -15,13 +15,14 @@ use crate::app::Context;
 use crate::cli::RevokeArgs;
 use crate::connection_lock;
 use crate::error::{Error, Result};
-use crate::index::connection::{Connection, validate_alias};
+use crate::index::alias::Alias;
+use crate::index::connection::Connection;
 use crate::index::validate;
 use crate::output;
+use crate::report::{self, RevokeReport, RevokeResult};
 use crate::salesforce::http::Http;
 use crate::salesforce::revoke::{Revoked, revoke};
 use crate::secrets::load_tokens;
-use serde_json::json;
 
 enum Outcome {
     Revoked,
@@ -63,7 +64,7 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
     };
     aliases.dedup();
     for alias in &aliases {
-        validate_alias(alias)?;
+        Alias::new(alias.as_str())?;
     }
     let unknown: Vec<&str> = aliases
         .iter()
@@ -79,10 +80,8 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
     }
     if !args.local_only {
         for alias in &aliases {
-            validate::connection(index.find(alias).expect("checked above")).map_err(|e| Error {
-                message: format!("{}; nothing was revoked", e.message),
-                ..e
-            })?;
+            validate::connection(index.find(alias).expect("checked above"))
+                .map_err(|e| e.reworded(|message| format!("{message}; nothing was revoked")))?;
         }
     }
     if aliases.is_empty() {
@@ -104,13 +103,21 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
                         "{alias}: the refresh token was not revoked and stays valid at Salesforce until it expires or is revoked there"
                     ));
                 }
-                results.push(json!({"alias": alias, "outcome": outcome.name(), "detail": outcome.line(alias)}));
+                results.push(RevokeResult {
+                    alias: alias.clone(),
+                    outcome: outcome.name(),
+                    detail: outcome.line(alias),
+                });
                 if !args.json {
-                    output::print(&format!("{}\n", outcome.line(alias)));
+                    output::print(&format!("{}\n", outcome.line(alias)))?;
                 }
             }
             Err(err) => {
-                results.push(json!({"alias": alias, "outcome": "failed", "detail": err.message}));
+                results.push(RevokeResult {
+                    alias: alias.clone(),
+                    outcome: "failed",
+                    detail: err.message.clone(),
+                });
                 let err = if err.exit == crate::error::Exit::Network {
                     err.with_hint(format!("nothing was changed for {alias}; try again later, or forget it here only with `sfconnect revoke {alias} --local-only`"))
                 } else {
@@ -125,7 +132,10 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
         }
     }
     if args.json {
-        output::print_json(&json!({"version": 1, "results": results}));
+        output::print_json(&RevokeReport {
+            version: report::VERSION,
+            results,
+        })?;
     }
     first_error.map_or(Ok(()), Err)
 }
@@ -135,7 +145,7 @@ fn revoke_one(ctx: &Context, http: Option<&Http>, connection: &Connection) -> Re
     // the token revoked is the one it stored, not the one it rotated away.
     let (_lock, entry) = connection_lock::lock_if_named(ctx, connection)?;
     let connection = &entry;
-    let store = ctx.store_of(connection)?;
+    let store = ctx.store_of(connection);
     let outcome = match http {
         None => Outcome::LocalOnly,
         Some(http) => match load_tokens(store.as_ref(), &connection.id)? {

@@ -9,8 +9,7 @@ use crate::app::Context;
 use crate::cli::{TokenArgs, TokenFormat};
 use crate::error::Result;
 use crate::output;
-use chrono::SecondsFormat;
-use serde_json::json;
+use crate::report::TokenReport;
 
 pub fn run(ctx: &Context, args: TokenArgs) -> Result<()> {
     let index = ctx.registry.load()?;
@@ -24,15 +23,14 @@ pub fn run(ctx: &Context, args: TokenArgs) -> Result<()> {
         TokenFormat::Json => {
             // Indented on a terminal, one compact line into a pipe, as every
             // other --json.
-            output::print_json(&json!({
-                "alias": c.alias,
-                "access_token": token,
-                "instance_url": c.instance_url,
-                "username": c.username,
-                "org_id": c.org_id,
-                "issued_at": access.issued_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-            }));
-            return Ok(());
+            return output::print_json(&TokenReport {
+                alias: &c.alias,
+                access_token: token,
+                instance_url: &c.instance_url,
+                username: &c.username,
+                org_id: &c.org_id,
+                issued_at: access.issued_at,
+            });
         }
         TokenFormat::Env => format!(
             "SF_ACCESS_TOKEN={}\nSF_INSTANCE_URL={}\n",
@@ -40,8 +38,7 @@ pub fn run(ctx: &Context, args: TokenArgs) -> Result<()> {
             shell_quote(&c.instance_url)
         ),
     };
-    output::print(&text);
-    Ok(())
+    output::print(&text)
 }
 
 /// POSIX single quotes: safe for `eval` whatever the value holds.

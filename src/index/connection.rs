@@ -5,16 +5,15 @@
 //! connection's stable `id`, which never changes when the alias does.
 
 use crate::error::{Error, Result};
-use chrono::{DateTime, Utc};
+use crate::index::alias::Alias;
+use crate::index::status::Status;
+use crate::secrets::StoreKind;
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The index format version written by this build. A file with another
 /// version is refused rather than guessed at (and never overwritten).
 pub const INDEX_VERSION: u32 = 1;
-
-/// The longest alias: Salesforce usernames (the default alias) are at most 80
-/// characters.
-const MAX_ALIAS_LEN: usize = 80;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Index {
@@ -29,9 +28,9 @@ pub struct Index {
 /// A replaced connection's secret awaiting revocation (see `retired.rs`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Retired {
-    pub alias: String,
+    pub alias: Alias,
     pub id: String,
-    pub store: String,
+    pub store: StoreKind,
     pub login_url: String,
     #[serde(with = "crate::index::timestamp")]
     pub retired_at: DateTime<Utc>,
@@ -39,7 +38,7 @@ pub struct Retired {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Connection {
-    pub alias: String,
+    pub alias: Alias,
     pub username: String,
     pub org_id: String,
     pub user_id: String,
@@ -53,8 +52,8 @@ pub struct Connection {
     pub last_used_at: Option<DateTime<Utc>>,
     #[serde(default, with = "crate::index::timestamp::option")]
     pub last_refreshed_at: Option<DateTime<Utc>>,
-    /// Where the secret lives (`keychain` or `file`).
-    pub store: String,
+    /// Where the secret lives.
+    pub store: StoreKind,
     /// Key of the secret-store entry; random, never derived from the alias.
     pub id: String,
     /// The app's name as Salesforce lists its approvals (`OauthToken.AppName`),
@@ -70,11 +69,22 @@ pub struct Connection {
 /// show it without a network call.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Health {
-    /// `ok`, `revoked`, `unreachable`, `blocked` or `error`.
-    pub status: String,
+    pub status: Status,
     pub detail: String,
     #[serde(with = "crate::index::timestamp")]
     pub checked_at: DateTime<Utc>,
+}
+
+impl Health {
+    /// A verdict reached at `at`, kept to the whole second like every time
+    /// in the index.
+    pub fn new(status: Status, detail: &str, at: DateTime<Utc>) -> Health {
+        Health {
+            status,
+            detail: detail.to_string(),
+            checked_at: at.trunc_subsecs(0),
+        }
+    }
 }
 
 impl Index {
@@ -110,7 +120,7 @@ impl Index {
             (Some(alias), _) => {
                 // A name no connection could have is a usage error (exit 2),
                 // not a missing connection (3).
-                validate_alias(&alias).map_err(|e| {
+                Alias::new(alias.as_str()).map_err(|e| {
                     if from_flag {
                         e
                     } else {
@@ -148,24 +158,6 @@ impl Index {
     }
 }
 
-/// Checks an alias: letters, digits, `.`, `_`, `-`, plus `@` and `+` so that a
-/// Salesforce username (the default alias) is a valid alias as it stands. It
-/// may not start with `-`, which would read as a flag.
-pub fn validate_alias(alias: &str) -> Result<()> {
-    let allowed = |c: char| c.is_ascii_alphanumeric() || "._-@+".contains(c);
-    if alias.is_empty() || alias.len() > MAX_ALIAS_LEN {
-        return Err(Error::usage(format!(
-            "invalid alias {alias:?}: it must be 1 to {MAX_ALIAS_LEN} characters long"
-        )));
-    }
-    if alias.starts_with('-') || !alias.chars().all(allowed) {
-        return Err(Error::usage(format!(
-            "invalid alias {alias:?}: use letters, digits and . _ - @ + (not starting with -)"
-        )));
-    }
-    Ok(())
-}
-
 /// Which kind of login host a connection uses, for the `tokens list` table.
 pub fn host_kind(login_url: &str) -> &'static str {
     let host = url::Url::parse(login_url)
@@ -184,24 +176,6 @@ pub fn host_kind(login_url: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn aliases_accept_usernames_and_refuse_the_rest() {
-        for good in [
-            "prod",
-            "ada@example.com",
-            "a.b_c-d",
-            "x+dev@corp.org.sbx",
-            "A1",
-        ] {
-            assert!(validate_alias(good).is_ok(), "{good}");
-        }
-        let too_long = "a".repeat(81);
-        for bad in ["", "-x", "a b", "a/b", "ä", "a;rm", too_long.as_str()] {
-            let err = validate_alias(bad).unwrap_err();
-            assert_eq!(err.exit, crate::error::Exit::Usage, "{bad}");
-        }
-    }
 
     #[test]
     fn host_kinds() {

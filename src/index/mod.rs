@@ -1,14 +1,16 @@
 //! What sfconnect remembers outside the secret store: the connection records
-//! (and the retired-token queue), the index file that holds them under a
-//! lock, atomic file writes, the fixed timestamp form they use, and the
-//! checks an entry passes before it is used.
+//! (and the retired-token queue) with their verdicts, the index file that
+//! holds them under a lock, atomic file writes, the fixed timestamp form
+//! they use, and the checks an entry passes before it is used.
 //!
 //! Never a token: secrets live in `secrets/`. Nothing here calls Salesforce;
 //! settling retired tokens does, so it lives beside `access.rs`.
 
+pub mod alias;
 pub mod connection;
 pub mod file_lock;
 pub mod files;
 pub mod registry;
+pub mod status;
 pub mod timestamp;
 pub mod validate;

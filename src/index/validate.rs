@@ -95,11 +95,13 @@ fn check_text(value: &str) -> Result<(), String> {
 mod tests {
     use super::*;
     use crate::error::Exit;
+    use crate::index::alias::Alias;
+    use crate::secrets::StoreKind;
     use chrono::Utc;
 
     fn entry() -> Connection {
         Connection {
-            alias: "prod".into(),
+            alias: Alias::new("prod").unwrap(),
             username: "ada@example.com".into(),
             org_id: "00D000000000001EAA".into(),
             user_id: "005000000000001AAA".into(),
@@ -110,7 +112,7 @@ mod tests {
             created_at: Utc::now(),
             last_used_at: None,
             last_refreshed_at: None,
-            store: "file".into(),
+            store: StoreKind::File,
             id: "0123456789abcdef0123456789abcdef".into(),
             app_name: None,
             health: None,
@@ -173,9 +175,9 @@ mod tests {
     #[test]
     fn retired_entries_are_checked_too() {
         let mut r = Retired {
-            alias: "old".into(),
+            alias: Alias::new("old").unwrap(),
             id: "0123456789abcdef0123456789abcdef".into(),
-            store: "file".into(),
+            store: StoreKind::File,
             login_url: "https://login.salesforce.com".into(),
             retired_at: Utc::now(),
         };

@@ -29,6 +29,20 @@ use serde::{Deserialize, Serialize};
 /// The Salesforce CLI's public app, present in many orgs; the default client.
 pub const PLATFORM_CLI: &str = "PlatformCLI";
 
+const PLATFORM_CLI_SCOPES: &str = "refresh_token api web";
+/// The permissions of the product brief.
+const CUSTOM_APP_SCOPES: &str =
+    "api refresh_token offline_access id profile email address phone openid";
+
+/// The scopes asked for when neither --scopes nor the `scopes` setting says.
+pub fn default_scopes(client_id: &str) -> &'static str {
+    if client_id == PLATFORM_CLI {
+        PLATFORM_CLI_SCOPES
+    } else {
+        CUSTOM_APP_SCOPES
+    }
+}
+
 /// The fields Salesforce adds to a token response. Unknown ones (such as
 /// `api_instance_url`) are ignored; the Experience Cloud site URL is read
 /// under both its names (docs/salesforce-oauth.md §2) only to be checked.

@@ -39,11 +39,20 @@ pub trait SecretStore {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a connection's secret lives; the same words in the index, the
+/// config file, `--store` and JSON output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum StoreKind {
     Keychain,
     Keyutils,
     File,
+}
+
+impl std::fmt::Display for StoreKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 impl StoreKind {
@@ -219,5 +228,10 @@ mod tests {
         assert_eq!(StoreKind::parse("keychain").unwrap(), StoreKind::Keychain);
         assert_eq!(StoreKind::parse("keyutils").unwrap(), StoreKind::Keyutils);
         assert!(StoreKind::parse("plaintext").is_err());
+        for kind in StoreKind::ALL {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.name()));
+            assert_eq!(serde_json::from_str::<StoreKind>(&json).unwrap(), kind);
+        }
     }
 }

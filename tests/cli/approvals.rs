@@ -226,7 +226,8 @@ fn check_statuses_and_exit_codes() {
         "invalid_app_access".into(),
         "user is not admin approved to access this app".into(),
     ));
-    let run = sandbox.run(&["tokens", "check", "--json"]).expect(5);
+    // Blocked needs a person to act, as revoked does: exit 4, as `token`.
+    let run = sandbox.run(&["tokens", "check", "--json"]).expect(4);
     assert_eq!(run.json()["results"][0]["status"], "blocked");
     assert!(
         run.json()["results"][0]["detail"]

@@ -60,6 +60,11 @@ fn stdio_passes_through_and_the_exit_code_is_the_commands() {
         .expect(42);
     assert_eq!(run.stdout, "piped input\n");
     assert!(run.stderr.contains("oops"));
+    assert!(
+        !run.stderr.contains("sfconnect"),
+        "the command's own exit is not an error of ours: {}",
+        run.stderr
+    );
     sandbox
         .run(&["exec", "prod", "--", "sh", "-c", "kill -TERM $$"])
         .expect(128 + 15);

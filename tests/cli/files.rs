@@ -54,6 +54,26 @@ fn a_broken_index_is_named_and_kept_by_every_command() {
             "no format version",
         ),
         ("empty", String::new(), "cannot be read"),
+        // Records are checked as they are read: the store must be one we
+        // know, the alias one `link` would accept.
+        (
+            "unknown store",
+            whole.replace("\"store\": \"file\"", "\"store\": \"vault\""),
+            "unknown variant `vault`",
+        ),
+        (
+            "invalid alias",
+            whole.replace("\"alias\": \"prod\"", "\"alias\": \"a b\""),
+            "invalid alias \"a b\"",
+        ),
+        (
+            "unknown status",
+            whole.replace(
+                "\"id\": \"",
+                "\"health\": {\"status\": \"fine\", \"detail\": \"\", \"checked_at\": \"2026-01-01T00:00:00Z\"}, \"id\": \"",
+            ),
+            "unknown variant `fine`",
+        ),
         (
             "binary",
             "\u{0}\u{1}\u{fffd}garbage".into(),
@@ -61,6 +81,7 @@ fn a_broken_index_is_named_and_kept_by_every_command() {
         ),
     ];
     for (what, text, says) in cases {
+        assert_ne!(text, whole, "{what}: the case changes nothing");
         fs::write(&index, &text).unwrap();
         for args in READERS {
             let run = sandbox.run(args);

@@ -13,6 +13,7 @@ mod exec;
 mod fake_server;
 mod files;
 mod hostile;
+mod json_shapes;
 mod keychain;
 mod keyutils;
 mod leaks;

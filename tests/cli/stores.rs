@@ -251,6 +251,22 @@ fn doctor_in_a_healthy_and_in_broken_setups() {
         "{}",
         run.stdout
     );
+    // The blocker is the error's cause, shown only under -v.
+    assert!(!run.stderr.contains("caused by"), "{}", run.stderr);
+    let run = sandbox.run(&["doctor", "-v"]).expect(7);
+    let error_line = run
+        .stderr
+        .lines()
+        .position(|l| l.contains("sfconnect: error: sfconnect link would fail here"))
+        .unwrap_or_else(|| panic!("{}", run.stderr));
+    assert!(
+        run.stderr
+            .lines()
+            .nth(error_line + 1)
+            .is_some_and(|l| l.starts_with(&format!("caused by: {port}: in use"))),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -241,6 +241,26 @@ fn a_dead_refresh_token_exits_4_with_the_causes_and_the_fix() {
     assert!(!run.stderr.contains(&refresh));
 }
 
+/// A blocked app needs a person to act (an admin, or a new link), as a dead
+/// token does: exit 4 from `token` and from `tokens check` alike.
+#[test]
+fn a_blocked_app_exits_4_in_token_and_in_tokens_check() {
+    let sandbox = linked("prod");
+    sandbox.fake.knobs().refresh_error = Some((
+        400,
+        "OAUTH_APP_BLOCKED".into(),
+        "this app is blocked by admin".into(),
+    ));
+    let run = sandbox.run(&["token", "prod", "--fresh"]).expect(4);
+    assert!(run.stdout.is_empty());
+    assert!(run.stderr.contains("OAUTH_APP_BLOCKED"), "{}", run.stderr);
+    assert_eq!(sandbox.connection("prod")["health"]["status"], "blocked");
+    let run = sandbox.run(&["tokens", "check", "prod"]).expect(4);
+    assert!(run.stdout.contains("blocked"), "{}", run.stdout);
+    assert!(run.stderr.contains("prod (blocked)"), "{}", run.stderr);
+    sandbox.run(&["tokens", "list", "--check"]).expect(4);
+}
+
 #[test]
 fn an_outage_exits_5_and_keeps_the_cache() {
     let sandbox = linked("prod");

@@ -10,13 +10,13 @@ mod orphans;
 use crate::app::Context;
 use crate::cli::DoctorArgs;
 use crate::config::{self, Config};
-use crate::error::{Error, Exit, Result};
+use crate::error::{Error, Result};
 use crate::login::environment;
 use crate::login::port_holder;
 use crate::output;
+use crate::report::{self, DoctorReport, FindingView};
 use crate::salesforce::oauth::PLATFORM_CLI;
 use crate::secrets::{self, StoreKind};
-use serde_json::{Value, json};
 use std::net::{Ipv4Addr, TcpListener};
 
 /// One line of the report.
@@ -24,15 +24,13 @@ pub(super) struct Finding {
     pub(super) topic: &'static str,
     pub(super) ok: bool,
     pub(super) detail: String,
-    /// Set when this would stop `link` with the defaults.
-    pub(super) blocks: Option<Exit>,
+    /// Set when this would stop `link` with the defaults: the error it
+    /// would stop with.
+    pub(super) blocks: Option<Error>,
 }
 
 pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
     let mut findings = Vec::new();
-    let mut facts = serde_json::Map::new();
-    facts.insert("sfconnect_version".into(), json!(env!("CARGO_PKG_VERSION")));
-    facts.insert("config_dir".into(), json!(ctx.config_dir));
 
     // The index.
     let index = ctx.registry.load();
@@ -51,7 +49,7 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
             topic: "index",
             ok: false,
             detail: e.message.clone(),
-            blocks: Some(e.exit),
+            blocks: Some(e.clone()),
         },
     });
 
@@ -68,7 +66,7 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
             topic: "config",
             ok: false,
             detail: e.message.clone(),
-            blocks: Some(e.exit),
+            blocks: Some(e.clone()),
         },
     });
     let settings = settings.unwrap_or_default();
@@ -101,7 +99,7 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
             ok: probe.is_ok(),
             detail,
             blocks: match (&probe, is_default) {
-                (Err(e), true) => Some(e.exit),
+                (Err(e), true) => Some(e.clone()),
                 _ => None,
             },
         });
@@ -109,18 +107,16 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
 
     // Secrets no connection refers to. Without a readable index every
     // secret would look orphaned: then nothing is judged.
-    let mut orphan_facts = Vec::new();
+    let mut orphan_reports = Vec::new();
     if let Ok(index) = &index {
         for kind in reachable {
-            let (finding, fact) = orphans::orphans(ctx, index, kind, args.clean);
+            let (finding, report) = orphans::orphans(ctx, index, kind, args.clean);
             findings.push(finding);
-            orphan_facts.extend(fact);
+            orphan_reports.extend(report);
         }
     }
-    facts.insert("orphans".into(), Value::Array(orphan_facts));
     let (finding, stale) = orphans::leftover_temp_files(ctx, args.clean);
     findings.extend(finding);
-    facts.insert("leftover_temp_files".into(), json!(stale));
 
     // The app and its callback.
     let client_id = std::env::var("SFCONNECT_CLIENT_ID")
@@ -153,15 +149,21 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
         .iter()
         .filter_map(|p| port_holder::find(*p).map(|h| format!("{p} is held by {h}")))
         .collect();
+    let detail = match (free.first(), holders.is_empty()) {
+        (Some(port), _) => format!("{port} is free"),
+        (None, true) => format!(
+            "{port_setting}: in use; `link` cannot listen for the callback (free it, or use --port with a callback URL registered for that port)"
+        ),
+        (None, false) => format!(
+            "{port_setting}: in use ({}); free it, or use --port with a callback URL registered for that port",
+            holders.join(", ")
+        ),
+    };
     findings.push(Finding {
         topic: "port",
         ok: !free.is_empty(),
-        detail: match (free.first(), holders.is_empty()) {
-            (Some(port), _) => format!("{port} is free"),
-            (None, true) => format!("{port_setting}: in use; `link` cannot listen for the callback (free it, or use --port with a callback URL registered for that port)"),
-            (None, false) => format!("{port_setting}: in use ({}); free it, or use --port with a callback URL registered for that port", holders.join(", ")),
-        },
-        blocks: if free.is_empty() { Some(Exit::LoginNotCompleted) } else { None },
+        blocks: free.is_empty().then(|| Error::login(detail.clone())),
+        detail,
     });
 
     // The browser: what `link` will do here.
@@ -211,18 +213,25 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
         blocks: None,
     });
 
-    let blocker = findings.iter().find_map(|f| f.blocks);
+    let blocker = findings.iter().find_map(|f| f.blocks.as_ref());
     if args.json {
-        let items: Vec<Value> = findings
-            .iter()
-            .map(|f| json!({"topic": f.topic, "ok": f.ok, "detail": f.detail, "blocks_link": f.blocks.is_some()}))
-            .collect();
-        facts.insert("findings".into(), Value::Array(items));
-        facts.insert("link_would_work".into(), json!(blocker.is_none()));
-        let mut doc = serde_json::Map::new();
-        doc.insert("version".into(), json!(1));
-        doc.extend(facts);
-        output::print_json(&Value::Object(doc));
+        output::print_json(&DoctorReport {
+            version: report::VERSION,
+            sfconnect_version: env!("CARGO_PKG_VERSION"),
+            config_dir: &ctx.config_dir,
+            findings: findings
+                .iter()
+                .map(|f| FindingView {
+                    topic: f.topic,
+                    ok: f.ok,
+                    detail: &f.detail,
+                    blocks_link: f.blocks.is_some(),
+                })
+                .collect(),
+            link_would_work: blocker.is_none(),
+            orphans: orphan_reports,
+            leftover_temp_files: stale,
+        })?;
     } else {
         let mut text = format!(
             "sfconnect {}\nconfig dir  {}\n",
@@ -243,14 +252,15 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
             None => "link would work with the defaults\n",
             Some(_) => "link would NOT work with the defaults (see ERR above)\n",
         });
-        output::print(&text);
+        output::print(&text)?;
     }
     match blocker {
         None => Ok(()),
-        Some(exit) => Err(Error::new(
-            exit,
+        Some(cause) => Err(Error::new(
+            cause.exit,
             "sfconnect link would fail here; see the report above",
-        )),
+        )
+        .caused_by(cause.clone())),
     }
 }
 

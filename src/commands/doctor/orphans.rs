@@ -10,24 +10,18 @@ use crate::app::Context;
 use crate::connection_lock;
 use crate::error::Result;
 use crate::index::connection::Index;
+use crate::report::OrphanReport;
 use crate::secrets::{self, SecretStore, StoreKind};
-use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
 /// The ids in `kind`'s store that the index refers to (as a connection's
 /// secret or a retired one awaiting revocation).
 pub(super) fn referenced(index: &Index, kind: StoreKind) -> BTreeSet<&str> {
-    let connections = index
-        .connections
-        .iter()
-        .map(|c| (c.store.as_str(), c.id.as_str()));
-    let retired = index
-        .retired
-        .iter()
-        .map(|r| (r.store.as_str(), r.id.as_str()));
+    let connections = index.connections.iter().map(|c| (c.store, c.id.as_str()));
+    let retired = index.retired.iter().map(|r| (r.store, r.id.as_str()));
     connections
         .chain(retired)
-        .filter(|(store, _)| *store == kind.name())
+        .filter(|(store, _)| *store == kind)
         .map(|(_, id)| id)
         .collect()
 }
@@ -56,7 +50,7 @@ pub(super) fn orphans(
     index: &Index,
     kind: StoreKind,
     clean: bool,
-) -> (Finding, Option<Value>) {
+) -> (Finding, Option<OrphanReport>) {
     let store = secrets::open(kind, &ctx.config_dir);
     let found = match orphan_ids(index, kind, store.as_ref()) {
         Ok(Some(ids)) => ids,
@@ -141,18 +135,18 @@ pub(super) fn orphans(
     if parts.is_empty() {
         parts.push("no orphaned secrets".to_string());
     }
-    let fact = json!({
-        "store": kind.name(),
-        "ids": left,
-        "removed": removed,
-    });
+    let report = OrphanReport {
+        store: kind,
+        ids: left.iter().map(|id| id.to_string()).collect(),
+        removed,
+    };
     let finding = Finding {
         topic: "orphans",
         ok: left.is_empty() && failure.is_none(),
         detail: format!("{}: {}", kind.name(), parts.join("; ")),
         blocks: None,
     };
-    (finding, Some(fact))
+    (finding, Some(report))
 }
 
 /// Deletes the orphans that are still orphans once we hold their

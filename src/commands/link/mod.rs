@@ -20,7 +20,7 @@ use crate::app::Context;
 use crate::cli::LinkArgs;
 use crate::config::{self, Config};
 use crate::error::{Error, Result};
-use crate::index::connection::validate_alias;
+use crate::index::alias::Alias;
 use crate::login::browser;
 use crate::login::callback::Verdict;
 use crate::login::countdown::Countdown;
@@ -33,16 +33,11 @@ use crate::salesforce::device;
 use crate::salesforce::errors::describe;
 use crate::salesforce::hosts::choose_login_url;
 use crate::salesforce::http::Http;
-use crate::salesforce::oauth::{AppConfig, PLATFORM_CLI};
+use crate::salesforce::oauth::{self, AppConfig, PLATFORM_CLI};
 use crate::secrets::secret::Secret;
 use crate::secrets::{self, SecretStore, StoreKind};
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
-
-const PLATFORM_CLI_SCOPES: &str = "refresh_token api web";
-/// The permissions of the product brief.
-const CUSTOM_APP_SCOPES: &str =
-    "api refresh_token offline_access id profile email address phone openid";
 
 pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
     let settings = Config::load(&ctx.config_dir)?;
@@ -65,7 +60,7 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
     // the same user, org and app re-links (and replaces) it.
     ctx.registry.load()?;
     if let Some(alias) = &args.alias {
-        validate_alias(alias)?;
+        Alias::new(alias.as_str())?;
     }
     // Prove the store works before the login starts: a login is not wasted.
     let store_kind = match &args.store {
@@ -193,8 +188,7 @@ fn browser_login(
                 ),
                 Err(e) => callback.answer(200, "Login failed", &e.message),
             }
-            store::report(ctx, args, &linked?, store.0);
-            Ok(())
+            store::report(ctx, args, &linked?)
         }
         Verdict::Ignore { .. } => unreachable!("the listener returns only callbacks"),
     }
@@ -243,8 +237,7 @@ fn device_login(
     }
     let tokens = device::wait(&http, app, &login, deadline, &interrupted, &mut countdown)?;
     let access = store::store_login(ctx, args, app, scopes, &http, tokens, store)?;
-    store::report(ctx, args, &access, store.0);
-    Ok(())
+    store::report(ctx, args, &access)
 }
 
 /// Fills what flags and environment left open from the config file, then
@@ -308,17 +301,8 @@ fn app_config(args: &LinkArgs) -> Result<AppConfig> {
     })
 }
 
-/// The scopes asked for when neither --scopes nor the `scopes` setting says.
-pub(super) fn default_scopes(client_id: &str) -> &'static str {
-    if client_id == PLATFORM_CLI {
-        PLATFORM_CLI_SCOPES
-    } else {
-        CUSTOM_APP_SCOPES
-    }
-}
-
 fn scopes(args: &LinkArgs, client_id: &str) -> Result<Vec<String>> {
-    let default = default_scopes(client_id);
+    let default = oauth::default_scopes(client_id);
     let scopes: Vec<String> = args
         .scopes
         .as_deref()

@@ -14,8 +14,10 @@ use crate::approvals;
 use crate::cli::LinkArgs;
 use crate::connection_lock;
 use crate::error::{Error, Result};
-use crate::index::connection::{Connection, Index, validate_alias};
+use crate::index::alias::Alias;
+use crate::index::connection::{Connection, Index};
 use crate::output;
+use crate::report::ConnectionView;
 use crate::retired;
 use crate::salesforce::http::Http;
 use crate::salesforce::identity;
@@ -50,8 +52,8 @@ pub fn store_login(
             &tokens.identity_url,
             &tokens.access_token,
         )?;
-        let alias = args.alias.clone().unwrap_or_else(|| who.username.clone());
-        validate_alias(&alias).map_err(|e| e.with_hint("choose a name with --alias"))?;
+        let alias = Alias::new(args.alias.clone().unwrap_or_else(|| who.username.clone()))
+            .map_err(|e| e.with_hint("choose a name with --alias"))?;
         let now = Utc::now().trunc_subsecs(0);
         let connection = Connection {
             alias,
@@ -70,7 +72,7 @@ pub fn store_login(
             last_used_at: None,
             // Set by the first refresh; the login's own token is not one.
             last_refreshed_at: None,
-            store: store_kind.name().to_string(),
+            store: store_kind,
             id: secrets::new_id(),
             app_name: None,
             health: None,
@@ -190,21 +192,21 @@ fn replaced_what(old: &Connection, new: &Connection) -> String {
 
 /// Prints the new connection and how many of the user's five approvals for
 /// this app are in use (advice only: a refused query is one line).
-pub fn report(ctx: &Context, args: &LinkArgs, access: &Access, store_kind: StoreKind) {
+pub fn report(ctx: &Context, args: &LinkArgs, access: &Access) -> Result<()> {
     let connection = &access.connection;
     // Said once per link, and not silenced by -q: the user chose a store
     // weaker than the keychain in some way. Only now, when a secret is in
     // it; a link that failed earlier stored nothing to warn about.
-    if let Some(caveat) = store_kind.caveat() {
+    if let Some(caveat) = connection.store.caveat() {
         output::warn(caveat);
     }
     if args.json {
-        output::print_json(&serde_json::to_value(connection).expect("connection encodes"));
+        output::print_json(&ConnectionView::new(connection))?;
     } else {
         output::print(&format!(
             "linked {}: {} ({}) at {}\n",
             connection.alias, connection.username, connection.org_id, connection.instance_url
-        ));
+        ))?;
     }
     let budget = Http::new().and_then(|http| approvals::fetch(&http, access));
     match budget {
@@ -215,10 +217,11 @@ pub fn report(ctx: &Context, args: &LinkArgs, access: &Access, store_kind: Store
                     None => output::note(&line),
                 }
             }
-            crate::commands::approvals::remember_app_name(ctx, connection, &budget);
+            approvals::remember_app_name(ctx, connection, &budget);
         }
         Err(err) => output::note(&format!("cannot count approvals: {}", err.message)),
     }
+    Ok(())
 }
 
 /// After a failure past the exchange: revoke the fresh token (best effort)
@@ -232,8 +235,5 @@ fn revoke_fresh(http: &Http, login_url: &str, refresh_token: &Secret, err: Error
             "; the new refresh token could not be revoked at Salesforce: revoke it there (Settings > Connected Apps OAuth Usage)"
         }
     };
-    Error {
-        message: format!("{}{suffix}", err.message),
-        ..err
-    }
+    err.reworded(|message| format!("{message}{suffix}"))
 }

@@ -18,12 +18,10 @@ use clap_mangen::roff::{Roff, roman};
 
 pub fn run(args: ManArgs) -> Result<()> {
     if args.markdown {
-        output::print(&markdown::page());
-        return Ok(());
+        return output::print(&markdown::page());
     }
     let page = page().map_err(|e| Error::unexpected(format!("cannot render the manual: {e}")))?;
-    output::print(&page);
-    Ok(())
+    output::print(&page)
 }
 
 /// The whole page.
