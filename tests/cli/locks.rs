@@ -308,7 +308,7 @@ fn an_id_edited_into_a_path_names_no_lock_file() {
     index["connections"][0]["id"] = "../../escaped".into();
     std::fs::write(&path, index.to_string()).unwrap();
     let run = sandbox.run(&["token", "prod", "--fresh"]).expect(2);
-    assert!(run.stderr.contains("did not make"), "{run:#?}");
+    assert!(run.stderr.contains("its id \"../../escaped\""), "{run:#?}");
     assert!(run.stderr.contains("--local-only"), "{run:#?}");
     let outside = sandbox.config_dir().join("locks/../../escaped.lock");
     assert!(!outside.exists(), "a lock file was made outside locks/");
