@@ -8,6 +8,7 @@
 
 pub mod fake_salesforce;
 pub mod proxy;
+pub mod stand_in;
 
 use fake_salesforce::{FAKE_CLIENT_ID, FakeSalesforce};
 use serde_json::Value;

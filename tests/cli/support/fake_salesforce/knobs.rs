@@ -4,6 +4,7 @@
 //! `Knobs::default()` is a well-behaved Salesforce; every endpoint reads a fresh
 //! copy of the knobs at the start of each request.
 
+use serde_json::{Map, Value};
 use std::time::Duration;
 
 use super::{DEFAULT_APP_NAME, DEFAULT_ORG_ID, DEFAULT_USER_ID, DEFAULT_USERNAME, FAKE_CLIENT_ID};
@@ -98,6 +99,10 @@ pub struct Knobs {
     pub device_deny: bool,
     /// After this, polling a device code answers `invalid_grant`.
     pub device_code_ttl: Duration,
+    /// `(object, rows)`: records the REST query answers for that object
+    /// (e.g. `Account`); every row has the same fields. Other objects than
+    /// these and `OauthToken` are MALFORMED_QUERY.
+    pub records: Vec<(String, Vec<Map<String, Value>>)>,
 }
 
 impl Default for Knobs {
@@ -128,6 +133,7 @@ impl Default for Knobs {
             device_approve_after_polls: 0,
             device_deny: false,
             device_code_ttl: Duration::from_secs(10 * 60),
+            records: vec![],
         }
     }
 }
