@@ -7,6 +7,7 @@ mod approvals;
 mod concurrency;
 mod crash;
 mod docs;
+mod examples;
 mod exec;
 mod fake_server;
 mod files;
