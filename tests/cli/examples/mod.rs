@@ -69,7 +69,12 @@ fn documented_examples_run() {
         skipped.len()
     );
     for example in &skipped {
-        let origin = example.origin.lines().next().unwrap_or_default();
+        // One line each, a continued --help example included.
+        let origin = example
+            .origin
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let reason = example.skip.as_deref().unwrap_or_default();
         summary.push_str(&format!("  skipped {origin}: {reason}\n"));
     }
