@@ -150,7 +150,8 @@ sfconnect config unset port"
     #[command(after_help = "EXAMPLES:\n  \
 sfconnect migrate prod --to keychain\n  \
 sfconnect migrate ci-bot --to file\n  \
-sfconnect tokens list --json | jq -r '.connections[].alias' | xargs -n1 sfconnect migrate --to keychain")]
+sfconnect tokens list --json | jq -r '.connections[].alias' \\\n    \
+| xargs -n1 sfconnect migrate --to keychain")]
     Migrate(MigrateArgs),
     /// Explain why sfconnect does or does not work here
     ///

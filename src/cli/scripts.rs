@@ -76,7 +76,8 @@ impl TokenArgs {
 
 #[derive(Args, Debug)]
 #[command(after_help = "EXAMPLES:\n  \
-sfconnect exec prod -- sh -c 'curl -H \"Authorization: Bearer $SF_ACCESS_TOKEN\" \"$SF_INSTANCE_URL/services/data/\"'\n  \
+sfconnect exec prod -- sh -c \\\n    \
+'curl -H \"Authorization: Bearer $SF_ACCESS_TOKEN\" \"$SF_INSTANCE_URL/services/data/\"'\n  \
 sfconnect exec -- python3 nightly_sync.py\n  \
 sfconnect exec uat -- env | grep '^SF_INSTANCE_URL='")]
 pub struct ExecArgs {
@@ -98,7 +99,8 @@ pub struct ExecArgs {
 #[command(allow_missing_positional = true)]
 #[command(after_help = "EXAMPLES:\n  \
 sfconnect api prod /services/data/v62.0/limits\n  \
-sfconnect api prod \"/services/data/v62.0/query?q=SELECT+Id,Name+FROM+Account+LIMIT+5\" | jq -r '.records[].Name'\n  \
+sfconnect api prod \"/services/data/v62.0/query?q=SELECT+Id,Name+FROM+Account+LIMIT+5\" \\\n    \
+| jq -r '.records[].Name'\n  \
 sfconnect api prod /services/data/v62.0/sobjects/Account -d '{\"Name\":\"Acme\"}'\n  \
 sfconnect api prod /services/data/v62.0/sobjects/Account/001xx -X PATCH -d @account.json")]
 pub struct ApiArgs {

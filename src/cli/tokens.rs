@@ -37,7 +37,7 @@ sfconnect tokens check || echo 'a connection needs attention' >&2")]
     /// Salesforce does not let the user read them, it says why and still exits 0.
     #[command(after_help = "EXAMPLES:\n  \
 sfconnect tokens approvals prod\n  \
-sfconnect tokens approvals --json | jq .count")]
+sfconnect tokens approvals prod --json | jq .count")]
     Approvals(ApprovalsArgs),
 }
 
@@ -86,7 +86,7 @@ pub struct ApprovalsArgs {
 #[command(after_help = "EXAMPLES:\n  \
 sfconnect revoke uat\n  \
 sfconnect revoke --all\n  \
-sfconnect revoke old-laptop --local-only\n  \
+sfconnect revoke uat --local-only\n  \
 sfconnect revoke uat --json | jq -r '.results[] | \"\\(.alias) \\(.outcome)\"'")]
 pub struct RevokeArgs {
     /// Connections to revoke

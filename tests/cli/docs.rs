@@ -32,7 +32,7 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The Markdown documents users read.
-fn documents() -> Vec<PathBuf> {
+pub(crate) fn documents() -> Vec<PathBuf> {
     let mut docs: Vec<PathBuf> = [
         "README.md",
         "SECURITY.md",
@@ -52,7 +52,7 @@ fn documents() -> Vec<PathBuf> {
     docs
 }
 
-fn relative(path: &Path) -> String {
+pub(crate) fn relative(path: &Path) -> String {
     path.strip_prefix(root())
         .unwrap_or(path)
         .display()
@@ -373,7 +373,7 @@ fn quoted_messages_are_not_commands() {
 }
 
 /// The marker that keeps a shell block out of the examples test.
-const NOT_RUNNABLE: &str = "<!-- not-runnable: ";
+pub(crate) const NOT_RUNNABLE: &str = "<!-- not-runnable: ";
 
 /// Every fenced block of shell: one language tag (`sh`); a marker, when
 /// there is one, right before the block and with its reason; and an
@@ -399,9 +399,13 @@ fn shell_examples_are_sh_blocks_marked_when_they_cannot_run() {
                     reason.trim_end_matches("-->").trim().len() > 5,
                     "{name}: the marker gives no reason"
                 );
+                let transcript = lines.get(i + 1).is_some_and(|next| *next == "```text")
+                    && lines
+                        .get(i + 2)
+                        .is_some_and(|first| first.starts_with("$ "));
                 assert!(
-                    lines.get(i + 1).is_some_and(|next| *next == "```sh"),
-                    "{name}: the marker must come right before a ```sh block"
+                    lines.get(i + 1).is_some_and(|next| *next == "```sh") || transcript,
+                    "{name}: the marker must come right before a ```sh block or a transcript"
                 );
             }
             let trimmed = line.trim_start();

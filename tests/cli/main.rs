@@ -9,6 +9,7 @@ mod config;
 #[cfg(target_os = "linux")]
 mod crash;
 mod docs;
+mod examples;
 mod exec;
 mod fake_server;
 mod files;

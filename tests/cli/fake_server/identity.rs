@@ -200,3 +200,53 @@ fn dropping_the_fake_stops_it() {
     drop(fake);
     assert!(http().get(format!("{url}/services/data")).send().is_err());
 }
+
+#[test]
+fn records_a_test_fills_in_are_queried_like_salesforces_objects() {
+    let fake = FakeSalesforce::start();
+    let access = field(&login(&fake), "access_token");
+    rest_error(
+        soql(&fake, &access, "SELECT Name FROM Account"),
+        "MALFORMED_QUERY",
+    );
+    let row = |id: &str, name: &str| {
+        let mut row = serde_json::Map::new();
+        row.insert("Id".into(), serde_json::json!(id));
+        row.insert("Name".into(), serde_json::json!(name));
+        row
+    };
+    fake.knobs().records = vec![(
+        "Account".into(),
+        vec![
+            row("001000000000001AAA", "Globex"),
+            row("001000000000002AAA", "Acme"),
+        ],
+    )];
+    let all = json_ok(soql(
+        &fake,
+        &access,
+        "select name from account order by Name limit 5",
+    ));
+    assert_eq!(all["totalSize"], 2);
+    assert_eq!(all["done"], true);
+    assert_eq!(all["records"][0]["Name"], "Acme");
+    assert_eq!(all["records"][0]["attributes"]["type"], "Account");
+    assert!(
+        all["records"][0].get("Id").is_none(),
+        "only the fields asked"
+    );
+    let one = json_ok(soql(
+        &fake,
+        &access,
+        "SELECT Id FROM Account WHERE Name = 'Globex'",
+    ));
+    assert_eq!(one["records"][0]["Id"], "001000000000001AAA");
+    let count = json_ok(soql(&fake, &access, "SELECT COUNT() FROM Account LIMIT 1"));
+    assert_eq!(count["totalSize"], 1);
+    assert_eq!(count["records"], serde_json::json!([]));
+    let bogus = rest_error(
+        soql(&fake, &access, "SELECT Bogus FROM Account"),
+        "INVALID_FIELD",
+    );
+    assert!(bogus.contains("entity 'Account'"), "{bogus}");
+}

@@ -11,6 +11,7 @@ mod authorize;
 mod browser;
 mod device;
 mod identity;
+mod stand_in;
 mod tokens;
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};

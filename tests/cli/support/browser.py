@@ -21,6 +21,7 @@ Environment:
   TEST_BROWSER_BEFORE_CALLBACK  a shell command run just before the callback
                               (to change the world while the user is "in the
                               browser", e.g. break the secret store)
+  HTTPS_PROXY, NO_PROXY, SSL_CERT_FILE  as for any https client
 
 Events: launched {url}; authorize {url, status, location, body};
 preflight {action, url, status | error}; callback {url, status, location, body};
@@ -36,6 +37,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import urllib.request
 
 TIMEOUT_SECONDS = 30
 RETRY_SECONDS = 2.0
@@ -64,9 +66,6 @@ def fetch(url, host_header=None):
     (::1 and 127.0.0.1) the way a browser does.
     """
     parts = urllib.parse.urlsplit(url)
-    connection_class = (
-        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    )
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
@@ -75,7 +74,7 @@ def fetch(url, host_header=None):
         headers["Host"] = host_header
     deadline = time.monotonic() + RETRY_SECONDS
     while True:
-        connection = connection_class(parts.hostname, parts.port, timeout=TIMEOUT_SECONDS)
+        connection = connect(parts)
         try:
             connection.request("GET", target, headers=headers)
             response = connection.getresponse()
@@ -87,6 +86,23 @@ def fetch(url, host_header=None):
             time.sleep(0.1)
         finally:
             connection.close()
+
+
+def connect(parts):
+    """A connection for the URL's scheme and host. An https URL goes through
+    HTTPS_PROXY (as a CONNECT tunnel) unless NO_PROXY exempts its host, as a
+    browser's proxy settings would; certificates are verified against the
+    default store, which SSL_CERT_FILE can replace."""
+    if parts.scheme != "https":
+        return http.client.HTTPConnection(parts.hostname, parts.port, timeout=TIMEOUT_SECONDS)
+    port = parts.port or 443
+    proxy = urllib.request.getproxies_environment().get("https")
+    if not proxy or urllib.request.proxy_bypass_environment(parts.hostname):
+        return http.client.HTTPSConnection(parts.hostname, port, timeout=TIMEOUT_SECONDS)
+    proxy = urllib.parse.urlsplit(proxy)
+    connection = http.client.HTTPSConnection(proxy.hostname, proxy.port, timeout=TIMEOUT_SECONDS)
+    connection.set_tunnel(parts.hostname, port)
+    return connection
 
 
 def with_state(url, state):

@@ -12,6 +12,7 @@ pub mod keyring;
 pub mod locks;
 pub mod proxy;
 pub mod refusing;
+pub mod stand_in;
 
 use fake_salesforce::{FAKE_CLIENT_ID, FakeSalesforce};
 use serde_json::Value;
@@ -64,7 +65,8 @@ impl Sandbox {
         Self::with_fake(Arc::clone(&other.fake))
     }
 
-    fn with_fake(fake: Arc<FakeSalesforce>) -> Sandbox {
+    /// A sandbox whose Salesforce is `fake`.
+    pub fn with_fake(fake: Arc<FakeSalesforce>) -> Sandbox {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir_all(dir.path().join("home")).unwrap();
         Sandbox {
@@ -86,9 +88,21 @@ impl Sandbox {
         self.dir.path().join("browser.log")
     }
 
+    /// The temp dir holding this sandbox's config dir and HOME.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sfconnect"));
-        cmd.args(args).env_clear();
+        let mut cmd = self.program(Path::new(env!("CARGO_BIN_EXE_sfconnect")));
+        cmd.args(args);
+        cmd
+    }
+
+    /// Any program, in this sandbox's environment.
+    pub fn program(&self, program: &Path) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env_clear();
         for key in ["PATH", "LANG", "SYSTEMROOT"] {
             if let Some(value) = std::env::var_os(key) {
                 cmd.env(key, value);

@@ -4,6 +4,7 @@
 //! `Knobs::default()` is a well-behaved Salesforce; every endpoint reads a fresh
 //! copy of the knobs at the start of each request.
 
+use serde_json::{Map, Value};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -118,6 +119,10 @@ pub struct Knobs {
     /// The revoke endpoint's errors come as a JSON object instead of the
     /// documented form-encoded body (§6).
     pub revoke_errors_as_json: bool,
+    /// `(object, rows)`: records the REST query answers for that object
+    /// (e.g. `Account`); every row has the same fields. Other objects than
+    /// these and `OauthToken` are MALFORMED_QUERY.
+    pub records: Vec<(String, Vec<Map<String, Value>>)>,
 }
 
 impl Default for Knobs {
@@ -154,6 +159,7 @@ impl Default for Knobs {
             identity_url: None,
             community_url: None,
             revoke_errors_as_json: false,
+            records: vec![],
         }
     }
 }

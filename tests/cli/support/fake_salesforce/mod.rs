@@ -111,7 +111,10 @@ pub struct FakeSalesforce {
 
 /// What every connection's thread sees.
 struct Shared {
+    /// The URL the fake's answers name as its own.
     base_url: String,
+    /// Where it listens, `127.0.0.1:PORT`.
+    address: String,
     knobs: Mutex<Knobs>,
     state: Mutex<State>,
 }
@@ -120,9 +123,18 @@ impl FakeSalesforce {
     /// Starts the fake on `127.0.0.1` with an ephemeral port, one client
     /// (`FAKE_CLIENT_ID`), one user (`DEFAULT_USERNAME`) who approves.
     pub fn start() -> FakeSalesforce {
+        Self::start_as(None, FakeUser::default())
+    }
+
+    /// Starts the fake for a host something else makes it reachable at
+    /// (`support::stand_in`): `public_url` (e.g.
+    /// `https://acme.my.salesforce.com`) is what its answers name as
+    /// instance, identity and issuer, instead of its loopback address. `user`
+    /// is the one user, who approves.
+    pub fn start_as(public_url: Option<&str>, user: FakeUser) -> FakeSalesforce {
         let state = State {
-            users: vec![FakeUser::default()],
-            current_user: DEFAULT_USERNAME.to_string(),
+            current_user: user.username.clone(),
+            users: vec![user],
             ..State::default()
         };
         // The port is known only once listening; the handler reads it then.
@@ -132,7 +144,11 @@ impl FakeSalesforce {
             http::serve(reached.get().expect("the fake is set up"), request)
         });
         let shared = Arc::new(Shared {
-            base_url: format!("http://127.0.0.1:{}", front.port()),
+            base_url: public_url.map_or_else(
+                || format!("http://127.0.0.1:{}", front.port()),
+                str::to_string,
+            ),
+            address: format!("127.0.0.1:{}", front.port()),
             knobs: Mutex::new(Knobs::default()),
             state: Mutex::new(state),
         });
@@ -143,9 +159,15 @@ impl FakeSalesforce {
         }
     }
 
-    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    /// `http://127.0.0.1:PORT` (or the public URL it was started as),
+    /// without a trailing slash.
     pub fn url(&self) -> String {
         self.shared.base_url.clone()
+    }
+
+    /// `127.0.0.1:PORT`, where it listens for plain HTTP.
+    pub fn address(&self) -> String {
+        self.shared.address.clone()
     }
 
     /// The behaviour switches; changes apply to the next request.

@@ -7,7 +7,8 @@
 //! `SELECT f, … | COUNT() FROM OauthToken [WHERE f = 'v' [AND …]] [ORDER BY f
 //! [ASC|DESC]] [LIMIT n]`, keywords and field names case-insensitive, `=` and
 //! `!=` on text fields. Anything else is MALFORMED_QUERY; unknown fields are
-//! INVALID_FIELD.
+//! INVALID_FIELD. Objects a test fills in (`Knobs::records`) are queried the
+//! same way.
 
 use std::cmp::Ordering;
 
@@ -47,9 +48,21 @@ fn answer(
         .filter(|q| !q.is_empty())
         .ok_or_else(|| malformed("the q parameter is required"))?;
     let parsed = parse(soql).map_err(|message| malformed(&message))?;
+    if let Some((object, rows)) = knobs
+        .records
+        .iter()
+        .find(|(object, _)| object.eq_ignore_ascii_case(&parsed.object))
+    {
+        let columns: Vec<&str> = rows
+            .first()
+            .map(|row| row.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        return select(object, &columns, rows.clone(), &parsed);
+    }
     if !parsed.object.eq_ignore_ascii_case("OauthToken") {
         return Err(malformed(&format!(
-            "the fake Salesforce answers only queries FROM OauthToken, not {}",
+            "the fake Salesforce answers only queries FROM OauthToken or an object in \
+             Knobs::records, not {}",
             parsed.object
         )));
     }
@@ -57,15 +70,7 @@ fn answer(
         let message = "sObject type 'OauthToken' is not supported.";
         return Err(Reply::rest_error(400, "INVALID_TYPE", message));
     }
-    let fields: Option<Vec<&str>> = match &parsed.fields {
-        Some(names) => Some(names.iter().map(|n| field(n)).collect::<Result<_, _>>()?),
-        None => None,
-    };
-    let mut filters = Vec::new();
-    for (name, equal, value) in &parsed.filters {
-        filters.push((field(name)?, *equal, value.as_str()));
-    }
-    let mut rows: Vec<Map<String, Value>> = st
+    let rows: Vec<Map<String, Value>> = st
         .grants
         .iter()
         .filter(|g| g.is_live_approval() && g.user.user_id == caller.user_id)
@@ -84,16 +89,36 @@ fn answer(
             row.insert("UserId".into(), json!(g.user.user_id));
             row
         })
-        .filter(|row| {
-            filters
-                .iter()
-                .all(|(f, equal, value)| matches(&row[*f], value) == *equal)
-        })
         .collect();
+    select("OauthToken", FIELDS, rows, &parsed)
+}
+
+/// The query's filters, order, limit and fields applied to an object's rows,
+/// answered as Salesforce's REST query does.
+fn select(
+    object: &str,
+    columns: &[&str],
+    mut rows: Vec<Map<String, Value>>,
+    parsed: &Soql,
+) -> Result<Reply, Reply> {
+    let field = |name: &str| field(object, columns, name);
+    let fields: Option<Vec<String>> = match &parsed.fields {
+        Some(names) => Some(names.iter().map(|n| field(n)).collect::<Result<_, _>>()?),
+        None => None,
+    };
+    let mut filters = Vec::new();
+    for (name, equal, value) in &parsed.filters {
+        filters.push((field(name)?, *equal, value.as_str()));
+    }
+    rows.retain(|row| {
+        filters
+            .iter()
+            .all(|(f, equal, value)| matches(&row[f], value) == *equal)
+    });
     if let Some((name, descending)) = &parsed.order {
         let key = field(name)?;
         rows.sort_by(|a, b| {
-            let ordering = compare(&a[key], &b[key]);
+            let ordering = compare(&a[&key], &b[&key]);
             if *descending {
                 ordering.reverse()
             } else {
@@ -113,12 +138,9 @@ fn answer(
         .into_iter()
         .map(|row| {
             let mut record = Map::new();
-            record.insert(
-                "attributes".into(),
-                json!({"type": "OauthToken", "url": null}),
-            );
+            record.insert("attributes".into(), json!({"type": object, "url": null}));
             for f in &fields {
-                record.insert((*f).to_string(), row[*f].clone());
+                record.insert(f.clone(), row[f].clone());
             }
             Value::Object(record)
         })
@@ -132,14 +154,14 @@ fn malformed(message: &str) -> Reply {
 }
 
 /// The canonical spelling of a field name, or Salesforce's INVALID_FIELD answer.
-fn field(name: &str) -> Result<&'static str, Reply> {
-    FIELDS
+fn field(object: &str, columns: &[&str], name: &str) -> Result<String, Reply> {
+    columns
         .iter()
         .find(|f| f.eq_ignore_ascii_case(name))
-        .copied()
+        .map(|f| f.to_string())
         .ok_or_else(|| {
             let message = format!(
-                "No such column '{name}' on entity 'OauthToken'. If you are attempting to use a \
+                "No such column '{name}' on entity '{object}'. If you are attempting to use a \
                  custom field, be sure to append the '__c' after the custom field name. Please \
                  reference your WSDL or the describe call for the appropriate names."
             );
