@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod index;
+pub mod keys;
 pub mod login;
 pub mod output;
 pub mod retired;

@@ -28,6 +28,7 @@ pub fn record(old: &Connection) -> Retired {
         store: old.store.clone(),
         login_url: old.login_url.clone(),
         retired_at: Utc::now().trunc_subsecs(0),
+        kind: old.kind,
     }
 }
 

@@ -5,6 +5,7 @@
 //! connection's stable `id`, which never changes when the alias does.
 
 use crate::error::{Error, Result};
+pub use crate::index::kind::Kind;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +36,9 @@ pub struct Retired {
     pub login_url: String,
     #[serde(with = "crate::index::timestamp")]
     pub retired_at: DateTime<Utc>,
+    /// How its secret is stored and revoked; absent in older files.
+    #[serde(default)]
+    pub kind: Kind,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -46,6 +50,10 @@ pub struct Connection {
     pub instance_url: String,
     pub login_url: String,
     pub client_id: String,
+    /// How it was linked, and so how it gets access tokens (`kind.rs`);
+    /// absent in files written before kinds were recorded: `browser`.
+    #[serde(default)]
+    pub kind: Kind,
     pub scopes: Vec<String>,
     #[serde(with = "crate::index::timestamp")]
     pub created_at: DateTime<Utc>,

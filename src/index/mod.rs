@@ -7,5 +7,6 @@
 
 pub mod connection;
 pub mod files;
+pub mod kind;
 pub mod registry;
 pub mod timestamp;

@@ -11,7 +11,7 @@ use crate::app::Context;
 use crate::approvals;
 use crate::cli::LinkArgs;
 use crate::error::{Error, Result};
-use crate::index::connection::{Connection, Index, validate_alias};
+use crate::index::connection::{Connection, Index, Kind, validate_alias};
 use crate::output;
 use crate::retired;
 use crate::salesforce::hosts::parse_server_url;
@@ -58,6 +58,11 @@ pub fn store_login(
             instance_url: tokens.instance_url.clone(),
             login_url: app.login_url.clone(),
             client_id: app.client_id.clone(),
+            kind: if args.device {
+                Kind::Device
+            } else {
+                Kind::Browser
+            },
             scopes: if tokens.scopes.is_empty() {
                 requested_scopes.to_vec()
             } else {
@@ -122,9 +127,13 @@ pub fn store_login(
     }
 }
 
-/// One approval per user, org and app: such connections are the same grant.
-fn same_grant(a: &Connection, b: &Connection) -> bool {
-    a.org_id == b.org_id && a.user_id == b.user_id && a.client_id == b.client_id
+/// One approval per user, org and app: such connections are the same grant
+/// (for headless kinds: one connection per user, org, app and kind).
+pub(super) fn same_grant(a: &Connection, b: &Connection) -> bool {
+    a.org_id == b.org_id
+        && a.user_id == b.user_id
+        && a.client_id == b.client_id
+        && a.kind.same_family(b.kind)
 }
 
 fn alias_taken(alias: &str) -> Error {
