@@ -19,8 +19,9 @@ use crate::salesforce::errors::is_app_blocked;
 use crate::salesforce::hosts::{PRODUCTION, SANDBOX, parse_server_url};
 use crate::salesforce::http::Http;
 use crate::salesforce::oauth::{AppConfig, PLATFORM_CLI};
+use crate::secrets::SecretStore;
+use crate::secrets::credential::{self, Credential, Entry};
 use crate::secrets::secret::Secret;
-use crate::secrets::{SecretStore, StoredTokens, load_tokens, save_tokens};
 use chrono::{DateTime, SubsecRound, Utc};
 use std::time::{Duration, Instant};
 
@@ -59,6 +60,19 @@ pub struct Access {
     pub connection: Connection,
     pub token: Secret,
     pub issued_at: DateTime<Utc>,
+    /// The variable the connection's key or secret is read from at every
+    /// mint (`--key-env`, `--secret-env`), if any.
+    pub credential_env: Option<String>,
+}
+
+impl Access {
+    /// Variables that hold a credential: child processes (`exec`) must not
+    /// inherit them, only the access token.
+    pub fn private_env(&self) -> Vec<&str> {
+        let mut names = vec![crate::salesforce::client_credentials::SECRET_ENV];
+        names.extend(self.credential_env.as_deref());
+        names
+    }
 }
 
 pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> Result<Access> {
@@ -102,7 +116,7 @@ pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> R
         note_use(ctx, connection);
         return Ok(access);
     }
-    refresh(ctx, store.as_ref(), connection, current)
+    mint(ctx, store.as_ref(), connection, current)
 }
 
 fn debug_cache_hit(access: &Access) {
@@ -114,8 +128,8 @@ fn debug_cache_hit(access: &Access) {
     ));
 }
 
-fn stored(store: &dyn SecretStore, connection: &Connection) -> Result<StoredTokens> {
-    load_tokens(store, &connection.id)?.ok_or_else(|| {
+fn stored(store: &dyn SecretStore, connection: &Connection) -> Result<Entry> {
+    credential::load(store, &connection.id, connection.kind)?.ok_or_else(|| {
         Error::relink(format!(
             "the secret of {} is missing from the {} store",
             connection.alias, connection.store
@@ -124,7 +138,7 @@ fn stored(store: &dyn SecretStore, connection: &Connection) -> Result<StoredToke
     })
 }
 
-fn young(connection: &Connection, tokens: &StoredTokens, max_age: Duration) -> Option<Access> {
+fn young(connection: &Connection, tokens: &Entry, max_age: Duration) -> Option<Access> {
     let token = tokens.access_token.clone()?;
     let issued_at = DateTime::from_timestamp_millis(tokens.access_issued_at_ms?)?;
     let age = Utc::now().signed_duration_since(issued_at);
@@ -136,6 +150,74 @@ fn young(connection: &Connection, tokens: &StoredTokens, max_age: Duration) -> O
         connection: connection.clone(),
         token,
         issued_at,
+        credential_env: tokens.credential.env_var().map(String::from),
+    })
+}
+
+/// A new access token, by the connection's kind: the refresh grant for a
+/// refresh token, else the headless grant its credential is for.
+fn mint(
+    ctx: &Context,
+    store: &dyn SecretStore,
+    connection: &Connection,
+    current: Entry,
+) -> Result<Access> {
+    match &current.credential {
+        Credential::RefreshToken(refresh_token) => {
+            let refresh_token = refresh_token.clone();
+            refresh(ctx, store, connection, refresh_token)
+        }
+        _ => mint_headless(ctx, store, connection, current),
+    }
+}
+
+/// JWT bearer or client credentials: a new grant, the access token cached
+/// beside the credential (which does not change).
+fn mint_headless(
+    ctx: &Context,
+    store: &dyn SecretStore,
+    connection: &Connection,
+    current: Entry,
+) -> Result<Access> {
+    let http = Http::new()?;
+    let tokens = match crate::headless::mint(&http, connection, &current.credential) {
+        Ok(tokens) => tokens,
+        Err(err) => {
+            let status = status_of(&err);
+            if status != "unreachable" && err.exit != Exit::Usage {
+                record(
+                    ctx,
+                    connection,
+                    None,
+                    Some(health(status, &err.message, Utc::now())),
+                );
+            }
+            return Err(err);
+        }
+    };
+    parse_server_url(&tokens.instance_url, "instance URL")?;
+    output::debug(&format!("{}: minted a new access token", connection.alias));
+    let credential_env = current.credential.env_var().map(String::from);
+    let updated = Entry {
+        access_token: Some(tokens.access_token.clone()),
+        access_issued_at_ms: Some(tokens.issued_at_ms),
+        ..current
+    };
+    credential::save(store, &connection.id, &updated)?;
+    let issued_at = DateTime::from_timestamp_millis(tokens.issued_at_ms).unwrap_or_else(Utc::now);
+    record(
+        ctx,
+        connection,
+        Some(&tokens.instance_url),
+        Some(health("ok", "refreshed", Utc::now())),
+    );
+    let mut connection = connection.clone();
+    connection.instance_url = tokens.instance_url;
+    Ok(Access {
+        connection,
+        token: tokens.access_token,
+        issued_at,
+        credential_env,
     })
 }
 
@@ -143,7 +225,7 @@ fn refresh(
     ctx: &Context,
     store: &dyn SecretStore,
     connection: &Connection,
-    current: StoredTokens,
+    refresh_token: Secret,
 ) -> Result<Access> {
     let http = Http::new()?;
     let app = AppConfig {
@@ -154,7 +236,7 @@ fn refresh(
             .filter(|s| !s.is_empty())
             .map(Secret::new),
     };
-    let tokens = match app.refresh(&http, &current.refresh_token) {
+    let tokens = match app.refresh(&http, &refresh_token) {
         Ok(tokens) => tokens,
         Err(err) => return Err(failed(ctx, connection, err)),
     };
@@ -169,12 +251,12 @@ fn refresh(
             ""
         }
     ));
-    let updated = StoredTokens {
-        refresh_token: tokens.refresh_token.unwrap_or(current.refresh_token),
+    let updated = Entry {
+        credential: Credential::RefreshToken(tokens.refresh_token.unwrap_or(refresh_token)),
         access_token: Some(tokens.access_token.clone()),
         access_issued_at_ms: Some(tokens.issued_at_ms),
     };
-    if let Err(err) = save_tokens(store, &connection.id, &updated) {
+    if let Err(err) = credential::save(store, &connection.id, &updated) {
         if rotated {
             // The old refresh token died with the rotation; the new one
             // exists only in this process now.
@@ -195,6 +277,7 @@ fn refresh(
         connection,
         token: tokens.access_token,
         issued_at,
+        credential_env: None,
     })
 }
 
@@ -282,6 +365,9 @@ pub fn record(
 
 /// The command that links this connection again, same host and app.
 pub fn relink_command(connection: &Connection) -> String {
+    if !connection.kind.uses_refresh_token() {
+        return crate::headless::relink_command(connection);
+    }
     let mut command = format!("sfconnect link --alias {}", connection.alias);
     match connection.login_url.as_str() {
         PRODUCTION => {}

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod headless;
 pub mod index;
 pub mod keys;
 pub mod login;

@@ -15,7 +15,7 @@ use crate::index::connection::{Connection, Retired};
 use crate::output;
 use crate::salesforce::http::Http;
 use crate::salesforce::revoke::revoke;
-use crate::secrets::load_tokens;
+use crate::secrets::credential;
 use chrono::{SubsecRound, Utc};
 
 /// The record of a replaced connection, written in the same index update
@@ -64,8 +64,10 @@ pub fn retry(ctx: &Context, http: &Http, except: &[&str]) {
 
 fn revoke_and_forget(ctx: &Context, http: &Http, retired: &Retired) -> Result<()> {
     let store = ctx.store_named(&retired.store, &retired.alias)?;
-    if let Some(tokens) = load_tokens(store.as_ref(), &retired.id)? {
-        revoke(http, &retired.login_url, &tokens.refresh_token)?;
+    if let Some(entry) = credential::load(store.as_ref(), &retired.id, retired.kind)?
+        && let Some(token) = entry.revocable()
+    {
+        revoke(http, &retired.login_url, token)?;
     }
     store.delete(&retired.id)
 }

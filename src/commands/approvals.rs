@@ -14,6 +14,21 @@ use serde_json::json;
 pub fn run(ctx: &Context, args: ApprovalsArgs) -> Result<()> {
     let index = ctx.registry.load()?;
     let connection = index.resolve(args.alias.as_deref())?;
+    // Connections without a refresh token hold no approval to count.
+    if let Some(note) = connection.kind.approval_note() {
+        if args.json {
+            output::print_json(&json!({
+                "version": 1,
+                "alias": connection.alias,
+                "kind": connection.kind,
+                "uses_approval": false,
+                "note": note,
+            }));
+        } else {
+            output::print(&format!("{}: {note}.\n", connection.alias));
+        }
+        return Ok(());
+    }
     let access = access::obtain(ctx, connection, Freshness::CACHED)?;
     let http = Http::new()?;
     match approvals::fetch(&http, &access) {

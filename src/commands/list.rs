@@ -47,12 +47,13 @@ fn table(connections: &[Connection]) -> String {
         "USERNAME",
         "ORG ID",
         "HOST",
+        "KIND",
         "INSTANCE URL",
         "LINKED",
         "LAST USED",
         "STATUS",
     ];
-    let rows: Vec<[String; 8]> = connections
+    let rows: Vec<[String; 9]> = connections
         .iter()
         .map(|c| {
             [
@@ -60,6 +61,7 @@ fn table(connections: &[Connection]) -> String {
                 c.username.clone(),
                 c.org_id.clone(),
                 host_kind(&c.login_url).to_string(),
+                c.kind.name().to_string(),
                 c.instance_url.clone(),
                 day(Some(c.created_at)),
                 day(c.last_used_at),
@@ -89,7 +91,7 @@ fn table(connections: &[Connection]) -> String {
     };
     line(&header, None);
     for row in &rows {
-        line(&row.each_ref().map(String::as_str), status_style(&row[7]));
+        line(&row.each_ref().map(String::as_str), status_style(&row[8]));
     }
     out
 }

@@ -8,6 +8,7 @@ use crate::app::Context;
 use crate::cli::MigrateArgs;
 use crate::error::{Error, Result};
 use crate::output;
+use crate::secrets::credential;
 use crate::secrets::{self, StoreKind};
 
 pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
@@ -23,15 +24,17 @@ pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
         return Ok(());
     }
     let from = ctx.store_of(&connection)?;
-    let secret = from.get(&connection.id)?.ok_or_else(|| {
-        Error::relink(format!(
-            "the secret of {} is missing from the {} store; nothing to move",
-            connection.alias, connection.store
-        ))
-    })?;
+    let secret =
+        credential::load(from.as_ref(), &connection.id, connection.kind)?.ok_or_else(|| {
+            Error::relink(format!(
+                "the secret of {} is missing from the {} store; nothing to move",
+                connection.alias, connection.store
+            ))
+        })?;
     let target = secrets::open(to, &ctx.config_dir);
-    target.set(&connection.id, &secret)?;
-    if target.get(&connection.id)?.as_ref() != Some(&secret) {
+    credential::save(target.as_ref(), &connection.id, &secret)?;
+    if credential::load(target.as_ref(), &connection.id, connection.kind)?.as_ref() != Some(&secret)
+    {
         let _ = target.delete(&connection.id);
         return Err(Error::secret_store(format!(
             "the {} store did not return the secret just written; nothing was moved",

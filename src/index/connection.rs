@@ -54,6 +54,9 @@ pub struct Connection {
     /// absent in files written before kinds were recorded: `browser`.
     #[serde(default)]
     pub kind: Kind,
+    /// JWT bearer only: the `aud` of its assertions, as chosen at link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
     pub scopes: Vec<String>,
     #[serde(with = "crate::index::timestamp")]
     pub created_at: DateTime<Utc>,

@@ -1,11 +1,16 @@
 //! Everything that speaks Salesforce's OAuth: login hosts, the authorize URL,
-//! token, refresh, revoke and identity calls, the device flow, and
+//! token, refresh, revoke and identity calls, the device flow, the headless
+//! grants (JWT bearer, client credentials), and
 //! Salesforce's error codes.
 
+pub mod client_credentials;
 pub mod device;
 pub mod errors;
+pub mod grant;
+pub mod headless_errors;
 pub mod hosts;
 pub mod http;
 pub mod identity;
+pub mod jwt;
 pub mod oauth;
 pub mod revoke;

@@ -79,6 +79,18 @@ pub struct Entry {
     pub access_issued_at_ms: Option<i64>,
 }
 
+impl Entry {
+    /// The token whose revocation at Salesforce ends this connection's
+    /// access: the refresh token (which takes its access tokens with it),
+    /// else the cached access token; `None` when there is nothing to revoke.
+    pub fn revocable(&self) -> Option<&Secret> {
+        match &self.credential {
+            Credential::RefreshToken(token) => Some(token),
+            _ => self.access_token.as_ref(),
+        }
+    }
+}
+
 /// The entry of connection `id` of this kind; `None` when there is none.
 pub fn load(store: &dyn SecretStore, id: &str, kind: Kind) -> Result<Option<Entry>> {
     if kind.uses_refresh_token() {

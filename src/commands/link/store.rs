@@ -63,6 +63,7 @@ pub fn store_login(
             } else {
                 Kind::Browser
             },
+            audience: None,
             scopes: if tokens.scopes.is_empty() {
                 requested_scopes.to_vec()
             } else {
@@ -121,6 +122,7 @@ pub fn store_login(
                 token: tokens.access_token,
                 issued_at: DateTime::from_timestamp_millis(tokens.issued_at_ms)
                     .unwrap_or_else(Utc::now),
+                credential_env: None,
             })
         }
         Err(err) => Err(revoke_fresh(http, &app.login_url, &refresh_token, err)),
@@ -145,7 +147,7 @@ fn alias_taken(alias: &str) -> Error {
 /// The connections the new one replaces: any with the same user, org and
 /// app (one connection per user+org+app), and the alias's holder when
 /// `--force` is given. Another connection holding the alias is an error.
-fn replaceable(index: &Index, new: &Connection, force: bool) -> Result<Vec<Connection>> {
+pub(super) fn replaceable(index: &Index, new: &Connection, force: bool) -> Result<Vec<Connection>> {
     let mut replaced: Vec<Connection> = index
         .connections
         .iter()
