@@ -4,12 +4,14 @@
 
 mod api;
 mod approvals;
+mod client_credentials;
 mod concurrency;
 mod crash;
 mod exec;
 mod fake_server;
 mod files;
 mod hostile;
+mod jwt;
 mod keychain;
 mod leaks;
 mod link;

@@ -7,6 +7,7 @@
 //! at the fake Salesforce and follows the redirect to sfconnect's listener.
 
 pub mod fake_salesforce;
+pub mod headless;
 pub mod proxy;
 
 use fake_salesforce::{FAKE_CLIENT_ID, FakeSalesforce};

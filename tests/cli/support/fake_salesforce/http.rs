@@ -147,7 +147,13 @@ pub(super) fn serve(shared: &Shared, mut request: tiny_http::Request) {
     let (incoming, recorded) = read_request(&mut request);
     lock(&shared.state).requests.push(recorded);
     let knobs = lock(&shared.knobs).clone();
-    let reply = route(shared, &knobs, &incoming);
+    let mut reply = route(shared, &knobs, &incoming);
+    if knobs.headless.clock_skew_secs != 0 {
+        // tiny_http adds the true Date only when the reply has none.
+        let skewed = chrono::Utc::now() + chrono::Duration::seconds(knobs.headless.clock_skew_secs);
+        let date = skewed.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        reply.headers.push(("Date", date));
+    }
     let _ = request.respond(reply.into_response());
 }
 

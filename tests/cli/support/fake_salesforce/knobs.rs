@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use super::headless_knobs::HeadlessKnobs;
 use super::{DEFAULT_APP_NAME, DEFAULT_ORG_ID, DEFAULT_USER_ID, DEFAULT_USERNAME, FAKE_CLIENT_ID};
 
 /// A Salesforce user who can log in at the fake.
@@ -98,6 +99,8 @@ pub struct Knobs {
     pub device_deny: bool,
     /// After this, polling a device code answers `invalid_grant`.
     pub device_code_ttl: Duration,
+    /// The JWT bearer and client credentials flows (§11).
+    pub headless: HeadlessKnobs,
 }
 
 impl Default for Knobs {
@@ -128,6 +131,7 @@ impl Default for Knobs {
             device_approve_after_polls: 0,
             device_deny: false,
             device_code_ttl: Duration::from_secs(10 * 60),
+            headless: HeadlessKnobs::default(),
         }
     }
 }

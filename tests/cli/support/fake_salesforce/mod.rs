@@ -3,7 +3,8 @@
 //! `sfconnect` talks real HTTP to whatever login host it is given, and its tests aim
 //! it at this loopback server instead of Salesforce. The fake follows the wire
 //! reference (`shared/salesforce-oauth.md`): the authorize redirect with PKCE, the
-//! token endpoint's grants and JSON errors, refresh-token rotation with reuse
+//! token endpoint's grants and JSON errors (the headless JWT bearer and client
+//! credentials grants included), refresh-token rotation with reuse
 //! detection, the five-approval limit, the device flow, the form-encoded revoke
 //! errors, userinfo, the identity URL, the `OauthToken` query and a small echoing
 //! REST surface. It records every request so tests can assert on what the client
@@ -17,10 +18,13 @@
 //! the knobs at the start of every request.
 
 mod authorize;
+mod client_credentials;
 mod device;
+mod headless_knobs;
 pub mod hostile;
 mod http;
 mod identity;
+mod jwt_bearer;
 mod knobs;
 mod oauth_token;
 mod revoke;
@@ -32,6 +36,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
+pub use headless_knobs::{ClientCredentialsApp, JwtApp};
 pub use knobs::{FakeClient, FakeUser, Knobs};
 
 use http::{first, lock};
