@@ -102,6 +102,25 @@ mod tests {
         }
     }
 
+    /// Index files written before kinds were recorded read as browser.
+    #[test]
+    fn a_record_without_a_kind_is_a_browser_login() {
+        let text = r#"{"version": 1, "connections": [{"alias": "old", "username": "u",
+            "org_id": "00D", "user_id": "005", "instance_url": "https://a.my.salesforce.com",
+            "login_url": "https://login.salesforce.com", "client_id": "PlatformCLI",
+            "scopes": [], "created_at": "2026-01-01T00:00:00Z", "store": "file", "id": "x"}],
+            "retired": [{"alias": "gone", "id": "y", "store": "file",
+            "login_url": "https://login.salesforce.com", "retired_at": "2026-01-01T00:00:00Z"}]}"#;
+        let index =
+            crate::index::registry::parse(std::path::Path::new("index.json"), text).unwrap();
+        assert_eq!(index.connections[0].kind, Kind::Browser);
+        assert_eq!(index.connections[0].audience, None);
+        assert_eq!(index.retired[0].kind, Kind::Browser);
+        let written = serde_json::to_value(&index.connections[0]).unwrap();
+        assert_eq!(written["kind"], "browser");
+        assert!(written.get("audience").is_none());
+    }
+
     #[test]
     fn families() {
         assert!(Kind::Browser.same_family(Kind::Device));

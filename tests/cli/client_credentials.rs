@@ -339,3 +339,52 @@ fn a_rotated_secret_or_a_removed_run_as_user_exits_4_for_a_stored_connection() {
         run.stderr
     );
 }
+
+/// The browser of a browser login with a confidential app is a child too:
+/// it gets the authorize URL, not `SFCONNECT_CLIENT_SECRET`.
+#[cfg(unix)]
+#[test]
+fn the_browser_does_not_inherit_the_client_secret() {
+    use crate::support::fake_salesforce::FakeClient;
+    use std::os::unix::fs::PermissionsExt;
+    let mut sandbox = Sandbox::new();
+    sandbox.fake.knobs().clients.push(FakeClient {
+        client_id: "3MVG9confidential".into(),
+        secret: Some(CC_SECRET.into()),
+        redirect_uris: vec![],
+        any_loopback_port: true,
+    });
+    let dir = sandbox.config_dir().parent().unwrap().to_path_buf();
+    let browser = dir.join("browser.sh");
+    let seen = dir.join("browser-env");
+    let real = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cli/support/browser.py");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nenv > '{}'\nexec python3 '{real}' \"$@\"\n",
+            seen.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o700)).unwrap();
+    sandbox.set_env("SFCONNECT_BROWSER", browser.to_str().unwrap());
+    let url = sandbox.fake.url();
+    let args = [
+        "link",
+        "--login-url",
+        &url,
+        "--client-id",
+        "3MVG9confidential",
+        "--port",
+        "0",
+        "--timeout",
+        "20",
+        "--alias",
+        "web",
+    ];
+    run_with(&sandbox, &args, &[("SFCONNECT_CLIENT_SECRET", CC_SECRET)]).expect(0);
+    let env = std::fs::read_to_string(&seen).unwrap();
+    assert!(env.contains("TEST_BROWSER_LOG="), "the browser ran: {env}");
+    assert!(!env.contains("SFCONNECT_CLIENT_SECRET"), "{env}");
+    assert!(!env.contains(CC_SECRET), "{env}");
+}

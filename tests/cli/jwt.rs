@@ -739,3 +739,49 @@ fn jwt_flags_need_jwt_and_fit_together() {
     );
     assert_eq!(grants(&sandbox), 0);
 }
+
+/// The key as raw bytes in a real keyring (the kernel's, which needs no
+/// D-Bus), read back at every mint, and moved between stores by `migrate`.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_stored_key_lives_in_the_kernel_keyring_and_migrates() {
+    use std::process::Command;
+    let (mut sandbox, key) = ready();
+    sandbox.set_env("SFCONNECT_STORE", "keyutils");
+    let session = format!("sfconnect-jwt-test-{}", std::process::id());
+    let run = |args: &[&str]| {
+        let template = sandbox.command(args);
+        let mut cmd = Command::new("keyctl");
+        cmd.args(["session", &session])
+            .arg(template.get_program())
+            .args(args)
+            .env_clear();
+        for (k, v) in template.get_envs() {
+            if let Some(v) = v {
+                cmd.env(k, v);
+            }
+        }
+        run_command(cmd, None)
+    };
+    let url = sandbox.fake.url();
+    run(&jwt_link(&url, &["--key-file", &key, "--alias", "ci"])).expect(0);
+    assert_eq!(sandbox.connection("ci")["store"], "keyutils");
+    assert!(!sandbox.config_dir().join("secrets.json").exists());
+    run(&["token", "ci", "--fresh"]).expect(0);
+    assert_eq!(
+        grants(&sandbox),
+        2,
+        "the key was read back from the keyring"
+    );
+
+    run(&["migrate", "ci", "--to", "file"]).expect(0);
+    let Credential::RsaKey(der) = entry_of(&sandbox, "ci").credential else {
+        panic!("the key moved to the file store");
+    };
+    assert!(der.expose().len() > 1000);
+    run(&["migrate", "ci", "--to", "keyutils"]).expect(0);
+    run(&["token", "ci", "--fresh"]).expect(0);
+    assert_eq!(grants(&sandbox), 3);
+    run(&["revoke", "ci"]).expect(0);
+    assert_eq!(linked(&sandbox), 0);
+}
