@@ -5,9 +5,10 @@
 //! RustCrypto `der`/`pkcs1`/`pkcs8`/`x509-cert` stack: sfconnect reads three
 //! shapes (PKCS#8 `PrivateKeyInfo`, PKCS#1 `RSAPrivateKey`, an
 //! `AlgorithmIdentifier`) and writes one (a certificate), and ring checks the
-//! key itself. The tests hold the writer to an independent parser (the fake
-//! Salesforce reads our certificates with `x509-cert`, and OpenSSL reads them
-//! in `keygen`'s tests).
+//! key itself. The tests hold the writer to an independent parser: the fake
+//! Salesforce reads `keygen`'s certificates with `x509-cert` and verifies
+//! JWTs with their key (OpenSSL's `x509`, `verify` and `pkey -check` accept
+//! them too, checked by hand).
 
 use chrono::{DateTime, Datelike, Utc};
 

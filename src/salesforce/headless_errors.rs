@@ -97,6 +97,13 @@ pub fn explain(refusal: &Refusal, grant: &Grant, moment: &Moment, client_id: &st
                 "upload this key's certificate to the External Client App (OAuth settings, \"Use digital signatures\"), or use the key whose certificate is there; the two match when `openssl x509 -noout -pubkey -in CERT` and `openssl pkey -pubout -in KEY` print the same{relink}"
             ),
         ),
+        ("invalid_grant", _) if has("locked") || has("inactive") => (
+            setup_exit,
+            "the user cannot log in: Salesforce has locked or deactivated them".to_string(),
+            format!(
+                "an admin unlocks or reactivates the user in Setup > Users (for client credentials: the app's Run As user){relink}"
+            ),
+        ),
         ("invalid_grant", Grant::ClientCredentials) if has("client credentials user") => (
             setup_exit,
             "the app has no Run As user for the client credentials flow".to_string(),

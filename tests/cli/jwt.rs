@@ -503,6 +503,16 @@ fn refusals_while_linking_exit_2_with_salesforces_words_and_the_fix() {
     );
     sandbox.fake.knobs().headless.clock_skew_secs = 0;
 
+    // The user is locked.
+    sandbox.fake.knobs().headless.locked_users = vec![DEFAULT_USERNAME.into()];
+    check(
+        &[],
+        2,
+        "(invalid_grant: user is locked)",
+        "an admin unlocks or reactivates the user",
+    );
+    sandbox.fake.knobs().headless.locked_users.clear();
+
     // Not pre-authorized, never approved: exit 4 even while linking.
     sandbox.fake.knobs().headless.jwt_apps[0].pre_authorized = false;
     check(
@@ -511,7 +521,7 @@ fn refusals_while_linking_exit_2_with_salesforces_words_and_the_fix() {
         "(invalid_grant: user hasn't approved this consumer)",
         "Admin approved users are pre-authorized",
     );
-    assert_eq!(grants(&sandbox), 9);
+    assert_eq!(grants(&sandbox), 10);
 }
 
 #[test]

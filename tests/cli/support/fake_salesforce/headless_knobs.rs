@@ -40,6 +40,9 @@ pub struct HeadlessKnobs {
     /// The fake's clock minus the real one, in seconds: the JWT's `exp` is
     /// judged by it, and every answer's `Date` header shows it.
     pub clock_skew_secs: i64,
+    /// Usernames whose JWT bearer grant answers `invalid_grant`
+    /// `user is locked` (too many failed logins, or an admin froze them).
+    pub locked_users: Vec<String>,
     /// Answer the client credentials grant as login.salesforce.com does:
     /// `invalid_request` `request not supported on this domain`.
     pub generic_host: bool,

@@ -81,6 +81,9 @@ pub(super) fn grant(
         .find(|u| u.username == claim("sub"))
         .cloned()
         .ok_or_else(|| invalid_grant(NOT_APPROVED))?;
+    if knobs.headless.locked_users.contains(&user.username) {
+        return Err(invalid_grant("user is locked"));
+    }
     let approved = app.pre_authorized
         || st.grants.iter().any(|g| {
             g.is_live_approval() && g.client_id == app.client_id && g.user.user_id == user.user_id
