@@ -375,10 +375,20 @@ fn a_key_file_others_can_read_is_warned_about_and_pkcs1_and_stdin_work() {
         "{}",
         run.stderr
     );
+    let replaced = cached_token(&sandbox, "open");
     let private = key_file(&sandbox, "rsa2048-pkcs1.pem", 0o600)
         .display()
         .to_string();
     let run = link(&sandbox, &private, &["--alias", "open"]).expect(0);
+    assert!(
+        sandbox.fake.revoked_tokens().contains(&replaced),
+        "the replaced connection's access token was revoked"
+    );
+    assert!(run.stderr.contains("replaced open"), "{}", run.stderr);
+    assert!(
+        sandbox.index().get("retired").is_none(),
+        "nothing left to retry"
+    );
     assert!(!run.stderr.contains("can be read by"), "{}", run.stderr);
     assert_eq!(
         sandbox.connections().len(),
