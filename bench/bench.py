@@ -19,6 +19,14 @@ a child spawned from Python would count Python's own memory image (see
 maxrss.rs). stdin, stdout and stderr of measured runs are /dev/null; every
 scenario's output is checked once before timing.
 
+Mint latency: `token ALIAS --fresh` on a JWT bearer connection (a new RS256
+assertion signed with a `sfconnect keygen` key, posted to a loopback fake
+token endpoint, the answer stored) and on a client-credentials connection.
+The fake runs in this process (bench_fake.py, standard library only) and
+verifies every assertion's signature against the certificate, so a run that
+signs wrongly fails; its own median handling time is printed beside the
+figures, to subtract when comparing with a real Salesforce round trip.
+
 The runs never touch the network or the user's configuration: the child gets
 a clean environment (PATH, HOME and SFCONNECT_CONFIG_DIR under a fresh temp
 dir, the file secret store, and HTTP(S) proxies pointing at a closed local
@@ -40,6 +48,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_fake  # noqa: E402  (beside this file)
 
 ROOT = Path(__file__).resolve().parent.parent
 MIB = 1024 * 1024
@@ -317,6 +328,66 @@ def snapshot(path):
     return (st.st_mtime_ns, st.st_ino, path.read_bytes())
 
 
+def expect_minted(fake, grant):
+    """A fresh token: exit 0, one line, a token the fake issued by this
+    grant since the last check."""
+    seen = [fake.mints(grant)]
+
+    def check(proc):
+        if proc.returncode != 0:
+            return "token --fresh failed"
+        token = proc.stdout.strip()
+        if proc.stdout.count("\n") != 1 or not fake.issued(token):
+            return "token --fresh did not print a token the fake issued"
+        minted, seen[0] = seen[0], fake.mints(grant)
+        if seen[0] <= minted:
+            return "token --fresh did not mint"
+        return None
+
+    return check
+
+
+def mint_scenarios(binary, home, tmp, fake):
+    """Links a JWT bearer and a client-credentials connection at the fake;
+    returns the two `token --fresh` scenarios."""
+    cfg = make_config_dir(tmp / "mint")
+    keys = tmp / "keys"
+    env = clean_env(home, cfg, NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
+    proc = run_captured([str(binary), "keygen", "--dir", str(keys)], env)
+    if proc.returncode != 0:
+        raise SetupError(f"keygen failed: {proc.stderr.strip()[:300]!r}")
+    fake.register_certificate((keys / "sfconnect.crt").read_text())
+    links = [
+        ("jwt", [
+            "link", "--jwt", "--login-url", fake.url, "--client-id", bench_fake.JWT_CLIENT_ID,
+            "--username", bench_fake.USERNAME, "--key-file", str(keys / "sfconnect.key"),
+            "--alias", "jwt",
+        ], env),
+        ("client-credentials", [
+            "link", "--client-credentials", "--login-url", fake.url, "--client-id",
+            bench_fake.CC_CLIENT_ID, "--alias", "cc",
+        ], dict(env, SFCONNECT_CLIENT_SECRET=bench_fake.CC_SECRET)),
+    ]
+    for kind, args, link_env in links:
+        proc = run_captured([str(binary), *args], link_env)
+        if proc.returncode != 0:
+            raise SetupError(f"link of the {kind} connection failed: {proc.stderr.strip()[:300]!r}")
+    return [
+        Scenario(
+            "token jwt --fresh (JWT bearer mint: RS256 signing, loopback fake)",
+            [str(binary), "token", "jwt", "--fresh"],
+            env,
+            expect_minted(fake, "jwt-bearer"),
+        ),
+        Scenario(
+            "token cc --fresh (client credentials mint, loopback fake)",
+            [str(binary), "token", "cc", "--fresh"],
+            env,
+            expect_minted(fake, "client_credentials"),
+        ),
+    ]
+
+
 # ---------------------------------------------------------------- reporting
 
 
@@ -366,6 +437,7 @@ def main():
     binary_size = binary.stat().st_size
 
     tmp = Path(tempfile.mkdtemp(prefix="sfconnect-bench-"))
+    fake = None
     try:
         os.chmod(tmp, 0o700)
         home = make_config_dir(tmp / "home")
@@ -407,9 +479,13 @@ def main():
             expect_token(access_token),
         )
         scenarios.append(token)
+        fake = bench_fake.MintFake()
+        mints = mint_scenarios(binary, home, tmp, fake)
+        scenarios.extend(mints)
 
         for s in scenarios:
             s.verify()
+        fake.handling_ns.clear()
 
         print(
             f"running: {args.warmup} warm-up + {args.runs} timed runs of {len(scenarios)} scenarios, round-robin",
@@ -434,6 +510,8 @@ def main():
     finally:
         os.chdir(ROOT)
         shutil.rmtree(tmp, ignore_errors=True)
+        if fake is not None:
+            fake.stop()
 
     floor = scenarios[0]
     failures = 0
@@ -473,6 +551,12 @@ def main():
         f"Release binary: {binary_size:,} bytes ({binary_size / MIB:.2f} MiB; "
         f"< {BINARY_MAX_MIB:g} MiB: {verdict(size_ok)})"
     )
+    handled = sorted(fake.handling_ns)
+    if handled:
+        print(
+            f"Mint scenarios: the fake's own handling (verifying the RS256 signature included) took a median "
+            f"{statistics.median(handled) / 1e6:.2f} ms of each mint ({len(handled)} requests, timed and probed runs)"
+        )
     print(f"Machine: {m['nproc']} CPUs ({m['cpu']}), Linux {m['kernel']}, {m['rustc']}, {m['date']}")
     print(f"Load average at the end (1, 5, 15 min): {m['load']} (other work inflates medians; minimums less so)")
     print()

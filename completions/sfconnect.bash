@@ -31,6 +31,9 @@ _sfconnect() {
             sfconnect,exec)
                 cmd="sfconnect__subcmd__exec"
                 ;;
+            sfconnect,keygen)
+                cmd="sfconnect__subcmd__keygen"
+                ;;
             sfconnect,link)
                 cmd="sfconnect__subcmd__link"
                 ;;
@@ -77,7 +80,7 @@ _sfconnect() {
 
     case "${cmd}" in
         sfconnect)
-            opts="-q -v -h -V --quiet --verbose --color --help --version link tokens revoke token exec api config migrate doctor completions man"
+            opts="-q -v -h -V --quiet --verbose --color --help --version link tokens revoke token exec api config keygen migrate doctor completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -288,8 +291,38 @@ _sfconnect() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sfconnect__subcmd__keygen)
+            opts="-q -v -h --dir --days --cn --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sfconnect__subcmd__link)
-            opts="-q -v -h --sandbox --login-url --domain --client-id --scopes --port --store --alias --force --no-browser --paste --device --timeout --json --quiet --verbose --color --help"
+            opts="-q -v -h --sandbox --login-url --domain --client-id --scopes --port --store --alias --force --no-browser --paste --device --timeout --json --jwt --username --key-file --key-stdin --key-env --audience --client-credentials --secret-stdin --secret-env --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -324,6 +357,26 @@ _sfconnect() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

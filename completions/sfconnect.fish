@@ -38,6 +38,7 @@ complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "token" -d 'Prin
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "exec" -d 'Run a command with a fresh access token in its environment'
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "api" -d 'Call the Salesforce REST API of a connection'
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "config" -d 'Read and change sfconnect\'s settings (config.toml)'
+complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "keygen" -d 'Make an RSA key and certificate for `link --jwt`'
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "migrate" -d 'Move a connection\'s secret to another store'
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "doctor" -d 'Explain why sfconnect does or does not work here'
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -52,6 +53,11 @@ keyutils\t''
 file\t''"
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l alias -d 'Name for the connection [default: the Salesforce username]' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l timeout -d 'Give up when no login completes within this many seconds [default: the `timeout` setting, else 300]' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l username -d 'The Salesforce username the JWT is for (its `sub`)' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l key-file -d 'The PEM RSA private key (PKCS#1 or PKCS#8); sfconnect stores it in the secret store' -r -F
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l key-env -d 'Read the PEM RSA private key from this environment variable at every new token; nothing is stored but the variable\'s name' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l audience -d 'The JWT\'s `aud` [default: $SF_AUDIENCE_URL, else https://test.salesforce.com for sandboxes and scratch orgs, https://login.salesforce.com for production and My Domains, the login URL for Experience Cloud sites]' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l secret-env -d 'Read the consumer secret from this environment variable at every new token; nothing is stored but the variable\'s name' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
@@ -61,6 +67,10 @@ complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l no-browser 
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l paste -d 'Read the address the browser ended on from stdin even when it is not a terminal'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l device -d 'Log in with Salesforce\'s device flow: approve on any device with a code (needs an app with "Enable for Device Flow")'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l json -d 'Print the new connection as JSON'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l jwt -d 'Link with the JWT bearer flow, no browser: sign a JWT with your RSA key, whose certificate is uploaded to the app (needs --client-id, --username and a key)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l key-stdin -d 'Read the PEM RSA private key from stdin; sfconnect stores it in the secret store'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l client-credentials -d 'Link with the client credentials flow, no browser: the app\'s consumer key and secret, acting as its Run As user; only on a My Domain (--domain or --login-url). The secret comes from SFCONNECT_CLIENT_SECRET, --secret-stdin or --secret-env'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l secret-stdin -d 'Read the consumer secret from stdin; sfconnect stores it in the secret store'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -173,6 +183,15 @@ complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_s
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand keygen" -l dir -d 'Where to write sfconnect.key and sfconnect.crt (created if missing)' -r -F
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand keygen" -l days -d 'Days the certificate is valid' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand keygen" -l cn -d 'The certificate\'s common name (Salesforce shows it in the app\'s settings)' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand keygen" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand keygen" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand keygen" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand migrate" -l to -d 'The store to move the secret to: keychain, keyutils or file' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand migrate" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour, even into a pipe or file'

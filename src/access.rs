@@ -27,9 +27,10 @@ use crate::salesforce::errors::is_app_blocked;
 use crate::salesforce::hosts::{PRODUCTION, SANDBOX};
 use crate::salesforce::http::Http;
 use crate::salesforce::oauth::{AppConfig, PLATFORM_CLI};
+use crate::secrets::SecretStore;
 use crate::secrets::client_secret::{self, ForRefresh};
+use crate::secrets::credential::{self, Credential, Entry};
 use crate::secrets::secret::Secret;
-use crate::secrets::{SecretStore, StoredTokens, load_tokens, save_tokens};
 use chrono::{DateTime, SubsecRound, Utc};
 use std::time::{Duration, Instant};
 
@@ -59,6 +60,19 @@ pub struct Access {
     pub connection: Connection,
     pub token: Secret,
     pub issued_at: DateTime<Utc>,
+    /// The variable the connection's key or secret is read from at every
+    /// mint (`--key-env`, `--secret-env`), if any.
+    pub credential_env: Option<String>,
+}
+
+impl Access {
+    /// Variables that hold a credential: child processes (`exec`) must not
+    /// inherit them, only the access token.
+    pub fn private_env(&self) -> Vec<&str> {
+        let mut names = vec![crate::salesforce::client_credentials::SECRET_ENV];
+        names.extend(self.credential_env.as_deref());
+        names
+    }
 }
 
 pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> Result<Access> {
@@ -89,7 +103,7 @@ pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> R
     let store = ctx.store_of(connection);
     // Missing here may only mean that `migrate` moved it a moment ago: the
     // entry is read again under the lock before that is an error.
-    let seen = load_tokens(store.as_ref(), &connection.id)?;
+    let seen = credential::load(store.as_ref(), &connection.id, connection.kind)?;
     if !freshness.force
         && let Some(access) = seen
             .as_ref()
@@ -130,7 +144,7 @@ pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> R
         note_use(ctx, connection);
         return Ok(access);
     }
-    refresh(ctx, store.as_ref(), connection, current)
+    mint(ctx, store.as_ref(), connection, current)
 }
 
 /// `revoked` or `blocked` when that is the last verdict on record.
@@ -148,8 +162,8 @@ fn debug_cache_hit(access: &Access) {
     ));
 }
 
-fn stored(store: &dyn SecretStore, connection: &Connection) -> Result<StoredTokens> {
-    load_tokens(store, &connection.id)?.ok_or_else(|| {
+fn stored(store: &dyn SecretStore, connection: &Connection) -> Result<Entry> {
+    credential::load(store, &connection.id, connection.kind)?.ok_or_else(|| {
         Error::relink(format!(
             "the secret of {} is missing from the {} store",
             connection.alias, connection.store
@@ -158,7 +172,7 @@ fn stored(store: &dyn SecretStore, connection: &Connection) -> Result<StoredToke
     })
 }
 
-fn young(connection: &Connection, tokens: &StoredTokens, max_age: Duration) -> Option<Access> {
+fn young(connection: &Connection, tokens: &Entry, max_age: Duration) -> Option<Access> {
     let token = tokens.access_token.clone()?;
     let issued_at = DateTime::from_timestamp_millis(tokens.access_issued_at_ms?)?;
     let age = Utc::now().signed_duration_since(issued_at);
@@ -170,6 +184,75 @@ fn young(connection: &Connection, tokens: &StoredTokens, max_age: Duration) -> O
         connection: connection.clone(),
         token,
         issued_at,
+        credential_env: tokens.credential.env_var().map(String::from),
+    })
+}
+
+/// A new access token, by the connection's kind: the refresh grant for a
+/// refresh token, else the headless grant its credential is for.
+fn mint(
+    ctx: &Context,
+    store: &dyn SecretStore,
+    connection: &Connection,
+    current: Entry,
+) -> Result<Access> {
+    match &current.credential {
+        Credential::RefreshToken(refresh_token) => {
+            let refresh_token = refresh_token.clone();
+            refresh(ctx, store, connection, current, refresh_token)
+        }
+        _ => mint_headless(ctx, store, connection, current),
+    }
+}
+
+/// JWT bearer or client credentials: a new grant, the access token cached
+/// beside the credential (which does not change).
+fn mint_headless(
+    ctx: &Context,
+    store: &dyn SecretStore,
+    connection: &Connection,
+    current: Entry,
+) -> Result<Access> {
+    let http = Http::new()?;
+    let mut tokens = match crate::headless::mint(&http, connection, &current.credential) {
+        Ok(tokens) => tokens,
+        Err(err) => {
+            let status = status_of(&err);
+            if status != Status::Unreachable && err.exit != Exit::Usage {
+                record(
+                    ctx,
+                    connection,
+                    None,
+                    Some(Health::new(status, &err.message, Utc::now())),
+                );
+            }
+            return Err(err);
+        }
+    };
+    // The answer's URLs are judged before the token follows them.
+    tokens.check_urls(&connection.login_url)?;
+    output::debug(&format!("{}: minted a new access token", connection.alias));
+    let credential_env = current.credential.env_var().map(String::from);
+    let updated = Entry {
+        access_token: Some(tokens.access_token.clone()),
+        access_issued_at_ms: Some(tokens.issued_at_ms),
+        ..current
+    };
+    credential::save(store, &connection.id, &updated)?;
+    let issued_at = DateTime::from_timestamp_millis(tokens.issued_at_ms).unwrap_or_else(Utc::now);
+    record(
+        ctx,
+        connection,
+        Some(&tokens.instance_url),
+        Some(Health::new(Status::Ok, "refreshed", Utc::now())),
+    );
+    let mut connection = connection.clone();
+    connection.instance_url = tokens.instance_url;
+    Ok(Access {
+        connection,
+        token: tokens.access_token,
+        issued_at,
+        credential_env,
     })
 }
 
@@ -177,7 +260,8 @@ fn refresh(
     ctx: &Context,
     store: &dyn SecretStore,
     connection: &Connection,
-    current: StoredTokens,
+    current: Entry,
+    refresh_token: Secret,
 ) -> Result<Access> {
     let http = Http::new()?;
     let secret = client_secret::for_refresh(
@@ -190,7 +274,7 @@ fn refresh(
         client_id: connection.client_id.clone(),
         client_secret: secret.secret.clone(),
     };
-    let mut tokens = match app.refresh(&http, &current.refresh_token) {
+    let mut tokens = match app.refresh(&http, &refresh_token) {
         Ok(tokens) => tokens,
         Err(err) => {
             return Err(failed(
@@ -221,9 +305,9 @@ fn refresh(
     if let Err(refused) = tokens.check_urls(&connection.login_url) {
         // The answer is refused, but a rotated refresh token in it is now the
         // only live one: keep it, with the cached access token we had.
-        if let Some(refresh_token) = tokens.refresh_token.take() {
-            let kept = StoredTokens {
-                refresh_token,
+        if let Some(rotated_token) = tokens.refresh_token.take() {
+            let kept = Entry {
+                credential: Credential::RefreshToken(rotated_token),
                 client_secret,
                 ..current
             };
@@ -231,8 +315,8 @@ fn refresh(
         }
         return Err(refused);
     }
-    let updated = StoredTokens {
-        refresh_token: tokens.refresh_token.unwrap_or(current.refresh_token),
+    let updated = Entry {
+        credential: Credential::RefreshToken(tokens.refresh_token.unwrap_or(refresh_token)),
         access_token: Some(tokens.access_token.clone()),
         access_issued_at_ms: Some(tokens.issued_at_ms),
         client_secret,
@@ -240,7 +324,7 @@ fn refresh(
     if rotated {
         save_rotated(store, connection, &updated)?;
     } else {
-        save_tokens(store, &connection.id, &updated)?;
+        credential::save(store, &connection.id, &updated)?;
     }
     if adopt {
         output::note(&format!(
@@ -257,17 +341,14 @@ fn refresh(
         connection,
         token: tokens.access_token,
         issued_at,
+        credential_env: None,
     })
 }
 
 /// Stores tokens holding a rotated refresh token; the old one died with the
 /// rotation, so a failure here means the connection must be linked again.
-fn save_rotated(
-    store: &dyn SecretStore,
-    connection: &Connection,
-    tokens: &StoredTokens,
-) -> Result<()> {
-    save_tokens(store, &connection.id, tokens).inspect_err(|_| {
+fn save_rotated(store: &dyn SecretStore, connection: &Connection, entry: &Entry) -> Result<()> {
+    credential::save(store, &connection.id, entry).inspect_err(|_| {
         output::warn(&format!(
             "Salesforce rotated the refresh token of {} but it could not be stored; the connection will need `{}`",
             connection.alias,
@@ -382,6 +463,9 @@ pub fn record(
 
 /// The command that links this connection again, same host and app.
 pub fn relink_command(connection: &Connection) -> String {
+    if !connection.kind.uses_refresh_token() {
+        return crate::headless::relink_command(connection);
+    }
     let mut command = format!("sfconnect link --alias {}", connection.alias);
     match connection.login_url.as_str() {
         PRODUCTION => {}

@@ -2,7 +2,7 @@
 //! secret in order to write, move or delete it.
 //!
 //! With rotation on, each refresh makes the new refresh token the only live
-//! one (salesforce-oauth.md §4). Whoever read the old one and then writes,
+//! one (docs/salesforce-oauth.md §4). Whoever read the old one and then writes,
 //! moves or revokes it loses the new one; the next refresh presents a dead
 //! token, and Salesforce revokes the whole chain (RFC 9700 §4.14). So a
 //! refresh (`access`), `migrate`, `revoke`, the revocation of a replaced

@@ -13,7 +13,7 @@
 //! `output::print_json`: `tokens list --json` with 1,000 connections copies
 //! no record (bench/bench.py measures it).
 
-use crate::index::connection::{Connection, Health};
+use crate::index::connection::{Connection, Health, Kind};
 use crate::index::status::Status;
 use crate::index::timestamp;
 use crate::secrets::StoreKind;
@@ -70,6 +70,12 @@ pub struct ConnectionView<'a> {
     pub instance_url: &'a str,
     pub login_url: &'a str,
     pub client_id: &'a str,
+    /// How the connection gets its tokens: browser, device, jwt,
+    /// client-credentials.
+    pub kind: Kind,
+    /// The `aud` a JWT connection's assertions carry; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience: Option<&'a str>,
     pub scopes: &'a [String],
     #[serde(serialize_with = "time")]
     pub created_at: DateTime<Utc>,
@@ -98,6 +104,8 @@ impl<'a> ConnectionView<'a> {
             instance_url: &c.instance_url,
             login_url: &c.login_url,
             client_id: &c.client_id,
+            kind: c.kind,
+            audience: c.audience.as_deref(),
             scopes: &c.scopes,
             created_at: c.created_at,
             last_used_at: c.last_used_at,
@@ -200,6 +208,18 @@ pub struct ApprovalsUnavailable<'a> {
     pub reason: &'a str,
 }
 
+/// `sfconnect tokens approvals --json` for a connection that holds no
+/// approval (JWT bearer, client credentials): nothing to count.
+#[derive(Serialize)]
+pub struct ApprovalsNotUsed<'a> {
+    pub version: u32,
+    pub alias: &'a str,
+    pub kind: Kind,
+    /// Always `false`.
+    pub uses_approval: bool,
+    pub note: &'a str,
+}
+
 /// `sfconnect token --json` (`--format json`). No `version`: it is the one
 /// shape meant to be read field by field straight into a script.
 #[derive(Serialize)]
@@ -223,8 +243,8 @@ pub struct RevokeReport {
 #[derive(Serialize)]
 pub struct RevokeResult {
     pub alias: String,
-    /// `revoked`, `already_invalid`, `no_secret`, `forgotten_locally` or
-    /// `failed`.
+    /// `revoked`, `already_invalid`, `nothing_to_revoke`, `no_secret`,
+    /// `forgotten_locally` or `failed`.
     pub outcome: &'static str,
     pub detail: String,
 }
@@ -299,6 +319,8 @@ mod tests {
             instance_url: "https://acme.my.salesforce.com".into(),
             login_url: "https://login.salesforce.com".into(),
             client_id: "3MVG9".into(),
+            kind: Kind::Browser,
+            audience: None,
             scopes: vec!["api".into()],
             created_at: at,
             last_used_at: None,

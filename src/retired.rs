@@ -18,7 +18,7 @@ use crate::index::validate;
 use crate::output;
 use crate::salesforce::http::Http;
 use crate::salesforce::revoke::revoke;
-use crate::secrets::load_tokens;
+use crate::secrets::credential;
 use chrono::{SubsecRound, Utc};
 
 /// The record of a replaced connection, written in the same index update
@@ -31,6 +31,7 @@ pub fn record(old: &Connection) -> Retired {
         store: old.store,
         login_url: old.login_url.clone(),
         retired_at: Utc::now().trunc_subsecs(0),
+        kind: old.kind,
     }
 }
 
@@ -71,8 +72,10 @@ fn revoke_and_forget(ctx: &Context, http: &Http, retired: &Retired) -> Result<()
     // may still store a rotated token: wait for it, and revoke that one.
     let _lock = connection_lock::lock_id(ctx, &retired.id, &retired.alias)?;
     let store = ctx.store(retired.store);
-    if let Some(tokens) = load_tokens(store.as_ref(), &retired.id)? {
-        revoke(http, &retired.login_url, &tokens.refresh_token)?;
+    if let Some(entry) = credential::load(store.as_ref(), &retired.id, retired.kind)?
+        && let Some(token) = entry.revocable()
+    {
+        revoke(http, &retired.login_url, token)?;
     }
     store.delete(&retired.id)
 }

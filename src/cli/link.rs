@@ -1,4 +1,6 @@
-//! The arguments of `link`: host, app, port, store, how to log in.
+//! The arguments of `link`: host, app, port, store, how to log in (in a
+//! browser, with the device flow, or without a browser: JWT bearer and
+//! client credentials).
 
 use clap::Args;
 
@@ -24,7 +26,14 @@ sfconnect link --login-url acme.lightning.force.com  # becomes https://acme.my.s
 sfconnect link --port 1717,1718,1719        # the first free port (each must be a callback URL)\n  \
 sfconnect link --device --client-id 3MVG9...  # approve on another device\n  \
 sfconnect link --no-browser --paste < callback.txt   # paste-back from a file or pipe\n  \
-sfconnect link --json | jq -r .alias        # in a script: the new alias"
+sfconnect link --json | jq -r .alias        # in a script: the new alias\n\n\
+WITHOUT A BROWSER (servers, CI): --jwt signs a JWT with your RSA key (its certificate uploaded to \
+the External Client App; `sfconnect keygen` makes both); --client-credentials uses the app's \
+consumer secret and acts as its Run As user. Neither holds one of the five approvals.\n  \
+sfconnect link --jwt --client-id 3MVG9... --username ci@acme.com --key-file ci.key --alias ci\n  \
+sfconnect link --jwt --client-id 3MVG9... --username ci@acme.com --key-env SF_JWT_KEY --sandbox --domain acme--uat\n  \
+SFCONNECT_CLIENT_SECRET=... sfconnect link --client-credentials --client-id 3MVG9... --domain acme\n  \
+sfconnect link --client-credentials --client-id 3MVG9... --domain acme --secret-env CI_SF_SECRET"
 )]
 pub struct LinkArgs {
     /// Log in to a sandbox (https://test.salesforce.com, or with --domain a sandbox My Domain)
@@ -97,4 +106,92 @@ pub struct LinkArgs {
     /// Print the new connection as JSON
     #[arg(long)]
     pub json: bool,
+
+    /// Link with the JWT bearer flow, no browser: sign a JWT with your RSA key, whose
+    /// certificate is uploaded to the app (needs --client-id, --username and a key)
+    #[arg(
+        long,
+        help_heading = "Without a browser",
+        conflicts_with_all = ["device", "paste", "no_browser", "client_credentials", "scopes"]
+    )]
+    pub jwt: bool,
+
+    /// The Salesforce username the JWT is for (its `sub`)
+    #[arg(
+        long,
+        value_name = "USER",
+        requires = "jwt",
+        help_heading = "Without a browser"
+    )]
+    pub username: Option<String>,
+
+    /// The PEM RSA private key (PKCS#1 or PKCS#8); sfconnect stores it in the secret store
+    #[arg(
+        long,
+        value_name = "PATH",
+        requires = "jwt",
+        group = "jwt_key",
+        help_heading = "Without a browser"
+    )]
+    pub key_file: Option<std::path::PathBuf>,
+
+    /// Read the PEM RSA private key from stdin; sfconnect stores it in the secret store
+    #[arg(
+        long,
+        requires = "jwt",
+        group = "jwt_key",
+        help_heading = "Without a browser"
+    )]
+    pub key_stdin: bool,
+
+    /// Read the PEM RSA private key from this environment variable at every new token;
+    /// nothing is stored but the variable's name
+    #[arg(
+        long,
+        value_name = "VAR",
+        requires = "jwt",
+        group = "jwt_key",
+        help_heading = "Without a browser"
+    )]
+    pub key_env: Option<String>,
+
+    /// The JWT's `aud` [default: $SF_AUDIENCE_URL, else https://test.salesforce.com for
+    /// sandboxes and scratch orgs, https://login.salesforce.com for production and My Domains,
+    /// the login URL for Experience Cloud sites]
+    #[arg(
+        long,
+        value_name = "URL",
+        requires = "jwt",
+        help_heading = "Without a browser"
+    )]
+    pub audience: Option<String>,
+
+    /// Link with the client credentials flow, no browser: the app's consumer key and secret,
+    /// acting as its Run As user; only on a My Domain (--domain or --login-url). The secret
+    /// comes from SFCONNECT_CLIENT_SECRET, --secret-stdin or --secret-env
+    #[arg(
+        long,
+        help_heading = "Without a browser",
+        conflicts_with_all = ["device", "paste", "no_browser", "scopes"]
+    )]
+    pub client_credentials: bool,
+
+    /// Read the consumer secret from stdin; sfconnect stores it in the secret store
+    #[arg(
+        long,
+        requires = "client_credentials",
+        conflicts_with = "secret_env",
+        help_heading = "Without a browser"
+    )]
+    pub secret_stdin: bool,
+
+    /// Read the consumer secret from this environment variable at every new token; nothing is
+    /// stored but the variable's name
+    #[arg(
+        long,
+        value_name = "VAR",
+        requires = "client_credentials",
+        help_heading = "Without a browser"
+    )]
+    pub secret_env: Option<String>,
 }

@@ -8,11 +8,13 @@
 
 mod admin;
 mod complete;
+mod keygen;
 mod link;
 mod scripts;
 mod tokens;
 
 pub use admin::*;
+pub use keygen::*;
 pub use link::*;
 pub use scripts::*;
 pub use tokens::*;
@@ -81,7 +83,8 @@ pub enum Command {
     /// stores the connection: its refresh token in the OS keychain, everything else (alias,
     /// username, org, URLs) in the index. The login URL is always printed on stderr too, for
     /// when no browser opens. Linking the same user, org and app again replaces the old
-    /// connection and revokes its token.
+    /// connection and revokes its token. For servers and CI, --jwt (JWT bearer, with an RSA
+    /// key) and --client-credentials (the app's consumer secret) link without a browser.
     Link(LinkArgs),
     /// Inspect linked connections
     ///
@@ -143,6 +146,13 @@ port=$(sfconnect config get port)\n  \
 sfconnect config unset port"
     )]
     Config(ConfigCommand),
+    /// Make an RSA key and certificate for `link --jwt`
+    ///
+    /// Writes a new 2048-bit RSA private key (sfconnect.key, PKCS#8 PEM, mode 0600) and a
+    /// self-signed X.509 certificate for it (sfconnect.crt) into DIR, then prints the steps to
+    /// upload the certificate to your External Client App and the `sfconnect link --jwt` line to
+    /// run. It never overwrites a file: when either exists it exits 2 and writes nothing.
+    Keygen(KeygenArgs),
     /// Move a connection's secret to another store
     ///
     /// Writes the secret to the new store, reads it back to verify it, records the new store

@@ -9,7 +9,7 @@ pub enum TokensCommand {
     /// List linked connections
     ///
     /// Reads only the local index: no network, no keychain, so it is fast and never prompts.
-    /// The STATUS column is the last verdict from Salesforce (see `tokens check`): `-` until
+    /// KIND says how each was linked: browser, device, jwt or client-credentials. The STATUS column is the last verdict from Salesforce (see `tokens check`): `-` until
     /// one was recorded, in capitals when the connection needs attention. With --check, every
     /// connection is verified first and the exit code is that of `tokens check`.
     #[command(after_help = "EXAMPLES:\n  \
@@ -34,7 +34,10 @@ sfconnect tokens check || echo 'a connection needs attention' >&2")]
     /// Salesforce keeps at most five approvals (refresh tokens) per user per connected app; a
     /// sixth login anywhere revokes the oldest. This asks Salesforce (the OauthToken object)
     /// how many this connection's user holds for its app, and which one goes next. When
-    /// Salesforce does not let the user read them, it says why and still exits 0.
+    /// Salesforce does not let the user read them, it says why and still exits 0. JWT bearer and
+    /// client-credentials connections hold no refresh token and so no approval: it says so (and
+    /// the one exception: a JWT user whom the app does not pre-authorize relies on an earlier
+    /// browser approval) without asking Salesforce.
     #[command(after_help = "EXAMPLES:\n  \
 sfconnect tokens approvals prod\n  \
 sfconnect tokens approvals prod --json | jq .count")]

@@ -8,12 +8,27 @@ use crate::cli::ApprovalsArgs;
 use crate::error::Result;
 use crate::index::connection::Connection;
 use crate::output;
-use crate::report::{self, ApprovalCount, ApprovalView, ApprovalsUnavailable};
+use crate::report::{self, ApprovalCount, ApprovalView, ApprovalsNotUsed, ApprovalsUnavailable};
 use crate::salesforce::http::Http;
 
 pub fn run(ctx: &Context, args: ApprovalsArgs) -> Result<()> {
     let index = ctx.registry.load()?;
     let connection = index.resolve(args.alias.as_deref())?;
+    // Connections without a refresh token hold no approval to count.
+    if let Some(note) = connection.kind.approval_note() {
+        if args.json {
+            output::print_json(&ApprovalsNotUsed {
+                version: report::VERSION,
+                alias: &connection.alias,
+                kind: connection.kind,
+                uses_approval: false,
+                note,
+            })?;
+        } else {
+            output::print(&format!("{}: {note}.\n", connection.alias))?;
+        }
+        return Ok(());
+    }
     let access = access::obtain(ctx, connection, Freshness::CACHED)?;
     let http = Http::new()?;
     match approvals::fetch(&http, &access) {

@@ -4,7 +4,8 @@
 //! The token goes through the environment, never argv, where any local user
 //! could read it with `ps` (security checklist, "Files and processes"). The
 //! client secret does not: `main` takes `SFCONNECT_CLIENT_SECRET` out of the
-//! environment before anything runs (`secrets::client_secret`).
+//! environment before anything runs (`secrets::client_secret`), and a
+//! `--key-env` or `--secret-env` variable is removed from the child's.
 //! stdin, stdout and stderr pass straight through, and we exit with the
 //! child's code, or 128+N when signal N ended it, as shells do (returned as
 //! `Exit::Command`; `run_cli` ends the process).
@@ -22,7 +23,12 @@ pub fn run(ctx: &Context, args: ExecArgs) -> Result<()> {
     let access = access::obtain(ctx, connection, (&args.freshness).into())?;
     let (program, rest) = args.command.split_first().expect("clap requires CMD");
     let c = &access.connection;
-    let spawned = Command::new(program)
+    let mut command = Command::new(program);
+    // The child gets the access token, never what mints one.
+    for name in access.private_env() {
+        command.env_remove(name);
+    }
+    let spawned = command
         .args(rest)
         .env("SF_ACCESS_TOKEN", access.token.expose())
         .env("SF_INSTANCE_URL", &c.instance_url)

@@ -40,12 +40,13 @@ fn table(connections: &[Connection]) -> String {
         "USERNAME",
         "ORG ID",
         "HOST",
+        "KIND",
         "INSTANCE URL",
         "LINKED",
         "LAST USED",
         "STATUS",
     ];
-    let rows: Vec<[String; 8]> = connections
+    let rows: Vec<[String; 9]> = connections
         .iter()
         .map(|c| {
             // The index can be edited: no control character reaches the
@@ -55,6 +56,7 @@ fn table(connections: &[Connection]) -> String {
                 c.username.clone(),
                 c.org_id.clone(),
                 host_kind(&c.login_url).to_string(),
+                c.kind.name().to_string(),
                 c.instance_url.clone(),
                 day(Some(c.created_at)),
                 day(c.last_used_at),

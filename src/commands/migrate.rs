@@ -11,6 +11,7 @@ use crate::cli::MigrateArgs;
 use crate::connection_lock;
 use crate::error::{Error, Result};
 use crate::output;
+use crate::secrets::credential;
 use crate::secrets::{self, StoreKind};
 
 pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
@@ -29,18 +30,19 @@ pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
         return Ok(());
     }
     let from = ctx.store_of(&connection);
-    let secret = from.get(&connection.id)?.ok_or_else(|| {
-        Error::relink(format!(
-            "the secret of {} is missing from the {} store; nothing to move",
-            connection.alias, connection.store
-        ))
-    })?;
+    let secret =
+        credential::load(from.as_ref(), &connection.id, connection.kind)?.ok_or_else(|| {
+            Error::relink(format!(
+                "the secret of {} is missing from the {} store; nothing to move",
+                connection.alias, connection.store
+            ))
+        })?;
     let target = secrets::open(to, &ctx.config_dir);
     // A failed write removes what it wrote; a copy that does not read back
     // is removed here. Either way the index still names the old store.
     let nothing_moved = |e: Error| e.reworded(|message| format!("{message}; nothing was moved"));
-    target.set(&connection.id, &secret).map_err(nothing_moved)?;
-    let read = target.get(&connection.id);
+    credential::save(target.as_ref(), &connection.id, &secret).map_err(nothing_moved)?;
+    let read = credential::load(target.as_ref(), &connection.id, connection.kind);
     if !matches!(&read, Ok(Some(copy)) if copy == &secret) {
         let _ = target.delete(&connection.id);
         read.map_err(nothing_moved)?;

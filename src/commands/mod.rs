@@ -7,6 +7,7 @@ mod completions;
 mod config;
 mod doctor;
 mod exec;
+mod keygen;
 mod link;
 mod list;
 mod man;
@@ -20,11 +21,12 @@ use crate::error::Result;
 use crate::output;
 
 pub fn run(cli: Cli) -> Result<()> {
-    // These two only print what the clap definition says; they need no
-    // config dir.
+    // These only print what the clap definition says, or write files where
+    // they are told (keygen); they need no config dir.
     let command = match cli.command {
         Command::Completions(args) => return completions::run(args),
         Command::Man(args) => return man::run(args),
+        Command::Keygen(args) => return keygen::run(args),
         command => command,
     };
     crate::salesforce::http::check_environment()?;
@@ -51,6 +53,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Config(command) => config::run(&ctx, command),
         Command::Migrate(args) => migrate::run(&ctx, args),
         Command::Doctor(args) => doctor::run(&ctx, args),
-        Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
+        Command::Completions(_) | Command::Man(_) | Command::Keygen(_) => {
+            unreachable!("handled above")
+        }
     }
 }

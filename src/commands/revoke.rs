@@ -3,7 +3,10 @@
 //! Logout means revoke (docs/salesforce-oauth.md §6): local deletion alone leaves
 //! a working token at Salesforce, so it happens only after Salesforce says
 //! the token is revoked or already dead, or when the user asks for it
-//! explicitly with `--local-only`. When Salesforce cannot be reached nothing
+//! explicitly with `--local-only`. A JWT bearer or client-credentials
+//! connection has no refresh token: its cached access token is revoked, its
+//! key or secret deleted, and it says that the certificate or consumer
+//! secret in the app stays valid. When Salesforce cannot be reached nothing
 //! is changed. The index entry is removed before the secret, so a crash in
 //! between leaves at worst an orphaned secret, never an entry without one.
 //! An entry that fails its checks (`index::validate`) sends nothing
@@ -22,12 +25,14 @@ use crate::output;
 use crate::report::{self, RevokeReport, RevokeResult};
 use crate::salesforce::http::Http;
 use crate::salesforce::revoke::{Revoked, revoke};
-use crate::secrets::load_tokens;
+use crate::secrets::credential;
 
 enum Outcome {
     Revoked,
     AlreadyInvalid(String),
     NoSecret,
+    /// A headless connection with no cached access token.
+    NothingToRevoke,
     LocalOnly,
 }
 
@@ -37,6 +42,7 @@ impl Outcome {
             Outcome::Revoked => "revoked",
             Outcome::AlreadyInvalid(_) => "already_invalid",
             Outcome::NoSecret => "no_secret",
+            Outcome::NothingToRevoke => "nothing_to_revoke",
             Outcome::LocalOnly => "forgotten_locally",
         }
     }
@@ -49,6 +55,9 @@ impl Outcome {
             }
             Outcome::NoSecret => {
                 format!("forgot {alias}: its secret was already gone from the store")
+            }
+            Outcome::NothingToRevoke => {
+                format!("forgot {alias}: it held no access token to revoke at Salesforce")
             }
             Outcome::LocalOnly => format!("forgot {alias} locally"),
         }
@@ -148,11 +157,14 @@ fn revoke_one(ctx: &Context, http: Option<&Http>, connection: &Connection) -> Re
     let store = ctx.store_of(connection);
     let outcome = match http {
         None => Outcome::LocalOnly,
-        Some(http) => match load_tokens(store.as_ref(), &connection.id)? {
+        Some(http) => match credential::load(store.as_ref(), &connection.id, connection.kind)? {
             None => Outcome::NoSecret,
-            Some(tokens) => match revoke(http, &connection.login_url, &tokens.refresh_token)? {
-                Revoked::Now => Outcome::Revoked,
-                Revoked::AlreadyInvalid(why) => Outcome::AlreadyInvalid(why),
+            Some(entry) => match entry.revocable() {
+                None => Outcome::NothingToRevoke,
+                Some(token) => match revoke(http, &connection.login_url, token)? {
+                    Revoked::Now => Outcome::Revoked,
+                    Revoked::AlreadyInvalid(why) => Outcome::AlreadyInvalid(why),
+                },
             },
         },
     };
@@ -161,5 +173,9 @@ fn revoke_one(ctx: &Context, http: Option<&Http>, connection: &Connection) -> Re
         Ok(())
     })?;
     store.delete(&connection.id)?;
+    // Revoking an access token leaves what mints new ones valid.
+    if let Some(note) = connection.kind.after_revoke_note() {
+        output::tell(&format!("{}: {note}", connection.alias));
+    }
     Ok(outcome)
 }

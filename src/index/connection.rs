@@ -6,6 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::index::alias::Alias;
+pub use crate::index::kind::Kind;
 use crate::index::status::Status;
 use crate::secrets::StoreKind;
 use chrono::{DateTime, SubsecRound, Utc};
@@ -34,6 +35,9 @@ pub struct Retired {
     pub login_url: String,
     #[serde(with = "crate::index::timestamp")]
     pub retired_at: DateTime<Utc>,
+    /// How its secret is stored and revoked; absent in older files.
+    #[serde(default)]
+    pub kind: Kind,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -45,6 +49,13 @@ pub struct Connection {
     pub instance_url: String,
     pub login_url: String,
     pub client_id: String,
+    /// How it was linked, and so how it gets access tokens (`kind.rs`);
+    /// absent in files written before kinds were recorded: `browser`.
+    #[serde(default)]
+    pub kind: Kind,
+    /// JWT bearer only: the `aud` of its assertions, as chosen at link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
     pub scopes: Vec<String>,
     #[serde(with = "crate::index::timestamp")]
     pub created_at: DateTime<Utc>,

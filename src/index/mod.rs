@@ -10,6 +10,7 @@ pub mod alias;
 pub mod connection;
 pub mod file_lock;
 pub mod files;
+pub mod kind;
 pub mod registry;
 pub mod status;
 pub mod timestamp;

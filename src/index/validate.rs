@@ -96,6 +96,7 @@ mod tests {
     use super::*;
     use crate::error::Exit;
     use crate::index::alias::Alias;
+    use crate::index::connection::Kind;
     use crate::secrets::StoreKind;
     use chrono::Utc;
 
@@ -108,6 +109,8 @@ mod tests {
             instance_url: "https://acme.my.salesforce.com".into(),
             login_url: "https://login.salesforce.com".into(),
             client_id: "PlatformCLI".into(),
+            kind: Kind::Browser,
+            audience: None,
             scopes: vec!["api".into()],
             created_at: Utc::now(),
             last_used_at: None,
@@ -178,6 +181,7 @@ mod tests {
             alias: Alias::new("old").unwrap(),
             id: "0123456789abcdef0123456789abcdef".into(),
             store: StoreKind::File,
+            kind: Kind::Browser,
             login_url: "https://login.salesforce.com".into(),
             retired_at: Utc::now(),
         };

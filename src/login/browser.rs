@@ -43,6 +43,8 @@ fn spawn(command: &str, url: &str) -> std::io::Result<()> {
         .ok_or_else(|| std::io::Error::other("empty command"))?;
     let mut child = Command::new(program)
         .args(args)
+        // A confidential app's secret is ours, not the browser's.
+        .env_remove(crate::salesforce::client_credentials::SECRET_ENV)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -54,7 +54,7 @@ pub fn revoke(http: &Http, login_url: &str, token: &Secret) -> Result<Revoked> {
 }
 
 /// The fields of an error body: form-encoded, as Salesforce documents it
-/// (salesforce-oauth.md §6), or a JSON object, as its token endpoint
+/// (docs/salesforce-oauth.md §6), or a JSON object, as its token endpoint
 /// answers and as some revoke answers come back.
 fn error_fields(body: &[u8]) -> Vec<(String, String)> {
     if let Ok(serde_json::Value::Object(object)) = serde_json::from_slice(body) {

@@ -49,6 +49,16 @@ pub fn from_environment() -> Option<Secret> {
     FROM_ENVIRONMENT.get_or_init(read).clone()
 }
 
+/// The value of a variable a headless connection names (`--key-env`,
+/// `--secret-env`). `SFCONNECT_CLIENT_SECRET` itself was taken out of the
+/// environment at startup, so its value comes from where it was kept.
+pub fn variable(name: &str) -> Option<Secret> {
+    if name == VARIABLE {
+        return from_environment();
+    }
+    std::env::var(name).ok().map(Secret::new)
+}
+
 fn read() -> Option<Secret> {
     std::env::var(VARIABLE)
         .ok()

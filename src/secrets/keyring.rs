@@ -13,7 +13,7 @@
 use super::{SERVICE, SecretStore};
 use crate::error::{Error, Result};
 use crate::output;
-use crate::secrets::secret::Secret;
+use crate::secrets::secret::{Secret, SecretBytes};
 use keyring_core::{CredentialStore, Entry, Error as KeyringError};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, mpsc};
@@ -191,6 +191,21 @@ impl SecretStore for KeyringStore {
             }
         }
         stored
+    }
+
+    fn get_bytes(&self, id: &str) -> Result<Option<SecretBytes>> {
+        self.call("reading a secret", id, |entry| match entry.get_secret() {
+            Ok(bytes) => Ok(Some(SecretBytes::new(bytes))),
+            Err(KeyringError::NoEntry) => Ok(None),
+            Err(e) => Err(e),
+        })
+    }
+
+    fn set_bytes(&self, id: &str, value: &SecretBytes) -> Result<()> {
+        let value = value.clone();
+        self.call("storing a secret", id, move |entry| {
+            entry.set_secret(value.expose())
+        })
     }
 
     fn delete(&self, id: &str) -> Result<()> {

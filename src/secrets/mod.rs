@@ -9,6 +9,7 @@
 //! explicit opt-in and tests, and an in-memory one for unit tests.
 
 pub mod client_secret;
+pub mod credential;
 mod file;
 mod keyring;
 #[cfg(target_os = "linux")]
@@ -20,7 +21,9 @@ mod sealed;
 pub mod secret;
 
 use crate::error::{Error, Result};
-use crate::secrets::secret::Secret;
+use crate::secrets::secret::{Secret, SecretBytes};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -30,6 +33,25 @@ pub const SERVICE: &str = "sfconnect";
 pub trait SecretStore {
     fn get(&self, id: &str) -> Result<Option<Secret>>;
     fn set(&self, id: &str, value: &Secret) -> Result<()>;
+    /// Raw bytes, for entries that hold an RSA key (`credential.rs`). The
+    /// keychain stores them as they are: Windows' Credential Manager keeps
+    /// at most 2,560 bytes, and a string would be stored as UTF-16, twice
+    /// its size. Stores without a byte form (a file) keep base64 text.
+    fn get_bytes(&self, id: &str) -> Result<Option<SecretBytes>> {
+        let Some(text) = self.get(id)? else {
+            return Ok(None);
+        };
+        B64.decode(text.expose())
+            .map(|bytes| Some(SecretBytes::new(bytes)))
+            .map_err(|_| {
+                Error::secret_store(format!(
+                    "the secret-store entry {SERVICE}/{id} is not in sfconnect's format"
+                ))
+            })
+    }
+    fn set_bytes(&self, id: &str, value: &SecretBytes) -> Result<()> {
+        self.set(id, &Secret::new(B64.encode(value.expose())))
+    }
     /// Deleting an entry that is already absent succeeds.
     fn delete(&self, id: &str) -> Result<()>;
     /// The id of every entry sfconnect has here (`doctor` compares them with

@@ -1,5 +1,5 @@
 //! A string that must never be printed: refresh tokens, access tokens,
-//! authorization codes, client secrets.
+//! authorization codes, client secrets; and its byte twin for private keys.
 //!
 //! It has no `Display`, and its `Debug` is redacted, so neither `{}` nor a
 //! stray `{:?}` in an error or log line can leak it (security checklist,
@@ -29,6 +29,28 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Bytes that must never be printed: an RSA private key (DER), or a
+/// secret-store entry holding one. Like `Secret`: no `Display`, a redacted
+/// `Debug`, and `expose()` as the only way in.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretBytes(Vec<u8>);
+
+impl SecretBytes {
+    pub fn new(bytes: Vec<u8>) -> Self {
+        SecretBytes(bytes)
+    }
+
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretBytes(<redacted, {} bytes>)", self.0.len())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +61,7 @@ mod tests {
         let shown = format!("{secret:?} {:?}", Some(&secret));
         assert!(!shown.contains("canary"), "{shown}");
         assert_eq!(secret.expose(), "5Aep861canary");
+        let bytes = SecretBytes::new(b"canary".to_vec());
+        assert_eq!(format!("{bytes:?}"), "SecretBytes(<redacted, 6 bytes>)");
     }
 }

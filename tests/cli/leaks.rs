@@ -2,13 +2,20 @@
 //! paths with `-v` (and `RUST_LOG`/`RUST_BACKTRACE` on, in case anything
 //! logs) against the fake, whose codes and tokens all carry a canary, with
 //! one app that has a client secret. No refresh token, access token,
-//! authorization code, device code or client secret may appear in stdout
+//! authorization code, device code, client secret, consumer secret of a
+//! client-credentials app or line of a JWT private key may appear in stdout
 //! (except `token`'s own output and what `exec`'s child prints from its
 //! environment), stderr, any file in the config dir but the secret store,
 //! the browser's argv or the argv of `exec`'s child. And `Debug` of every
 //! type holding a secret is redacted (or absent).
 
-use crate::support::fake_salesforce::{FAKE_CLIENT_ID, FakeClient, FakeUser, SECRET_CANARY};
+use crate::support::fake_salesforce::{
+    ClientCredentialsApp, FAKE_CLIENT_ID, FakeClient, FakeUser, SECRET_CANARY,
+};
+use crate::support::headless::{
+    CC_SECRET, JWT_CLIENT_ID, cc_link, fixture_text, jwt_link, key_file, pem_body_lines,
+    register_cc_app, register_jwt_app,
+};
 use crate::support::{Run, Sandbox, link_args, run_command};
 use std::path::Path;
 
@@ -251,6 +258,117 @@ fn no_command_leaks_a_secret_on_any_path() {
     scan.run(&["completions", "bash"], &[0]);
     scan.run(&["man"], &[0]);
 
+    // The headless kinds: JWT bearer (a stored key, a key in a variable)
+    // and client credentials (a stored secret, a secret in a variable),
+    // through link, token, exec, api, check, approvals and their failures.
+    register_jwt_app(&sandbox.fake, JWT_CLIENT_ID, "rsa2048-pkcs8.crt");
+    register_cc_app(&sandbox.fake);
+    let key = key_file(&sandbox, "rsa2048-pkcs8.pem", 0o600);
+    let key = key.to_str().unwrap();
+    let pem = fixture_text("rsa2048-pkcs8.pem");
+    let with_key = [("SF_JWT_KEY", pem.as_str())];
+    let with_cc = [("SFCONNECT_CLIENT_SECRET", CC_SECRET)];
+    scan.run(
+        &jwt_link(&url, &["--key-file", key, "--alias", "jwt"]),
+        &[0],
+    );
+    // Other apps for the variable kinds, or they would replace the first
+    // two (one connection per user, org, app and kind).
+    register_jwt_app(&sandbox.fake, "3MVG9secondJwtApp", "rsa2048-pkcs8.crt");
+    sandbox
+        .fake
+        .knobs()
+        .headless
+        .client_credentials_apps
+        .push(ClientCredentialsApp {
+            client_id: "3MVG9secondCcApp".into(),
+            secret: CC_SECRET.into(),
+            enabled: true,
+            run_as: Some("bob@example.com".into()),
+        });
+    scan.run_with(
+        &[
+            "link",
+            "--jwt",
+            "--login-url",
+            &url,
+            "--client-id",
+            "3MVG9secondJwtApp",
+            "--username",
+            "ada@example.com",
+            "--key-env",
+            "SF_JWT_KEY",
+            "--alias",
+            "jwtenv",
+            "--json",
+        ],
+        &[0],
+        &with_key,
+    );
+    scan.run_with(&cc_link(&url, &["--alias", "cc"]), &[0], &with_cc);
+    scan.run_with(
+        &[
+            "link",
+            "--client-credentials",
+            "--login-url",
+            &url,
+            "--client-id",
+            "3MVG9secondCcApp",
+            "--secret-env",
+            "CI_SECRET",
+            "--alias",
+            "ccenv",
+        ],
+        &[0],
+        &[("CI_SECRET", CC_SECRET)],
+    );
+    let bad_key = key_file(&sandbox, "encrypted-pkcs8.pem", 0o644);
+    scan.run(
+        &jwt_link(&url, &["--key-file", bad_key.to_str().unwrap()]),
+        &[2],
+    );
+    scan.run_with(
+        &cc_link(&url, &[]),
+        &[2],
+        &[("SFCONNECT_CLIENT_SECRET", "wrong-SFCANARY")],
+    );
+    scan.run(
+        &cc_link(
+            &url,
+            &[
+                "--secret-stdin",
+                "--login-url",
+                "https://login.salesforce.com",
+            ],
+        ),
+        &[2],
+    );
+    for alias in ["jwt", "jwtenv", "cc", "ccenv"] {
+        let env: &[(&str, &str)] = match alias {
+            "jwtenv" => &with_key,
+            "ccenv" => &[("CI_SECRET", CC_SECRET)],
+            _ => &[],
+        };
+        scan.run_with(&["token", alias, "--fresh"], &[0], env);
+        scan.run_with(
+            &["exec", alias, "--fresh", "--", "sh", "-c", script],
+            &[0],
+            env,
+        );
+        let argv = std::fs::read_to_string(&argv_file).unwrap();
+        scan.seen
+            .push((format!("argv of exec's child of {alias}"), argv));
+        scan.run_with(&["api", alias, "/services/data/v62.0/limits"], &[0], env);
+        scan.run_with(&["tokens", "check", alias, "--json"], &[0], env);
+        scan.run(&["tokens", "approvals", alias, "--json"], &[0]);
+    }
+    scan.run(&["token", "jwtenv", "--fresh"], &[2]);
+    register_jwt_app(&sandbox.fake, JWT_CLIENT_ID, "rsa2048-pkcs1.crt");
+    scan.run(&["token", "jwt", "--fresh"], &[4]);
+    scan.run(&["tokens", "list", "--json"], &[0]);
+    scan.run(&["revoke", "jwt"], &[0]);
+    scan.run_with(&["revoke", "cc"], &[0], &with_cc);
+
     // revoke: a failure, local only, one, all.
     sandbox.fake.knobs().fail_paths = vec![("/services/oauth2/revoke".into(), 503)];
     scan.run(&["revoke", "prod"], &[5]);
@@ -283,6 +401,8 @@ fn no_command_leaks_a_secret_on_any_path() {
     );
     assert!(secrets.len() > 20, "{} secrets issued", secrets.len());
     secrets.push(CLIENT_SECRET.to_string());
+    secrets.push(CC_SECRET.to_string());
+    secrets.extend(pem_body_lines(&pem));
     assert!(scan.runs > 50, "{} runs", scan.runs);
     scan.assert_clean(&secrets);
     // The canary itself: anything carrying it is a secret of the fake.
@@ -305,7 +425,8 @@ fn every_type_holding_a_secret_has_a_redacted_debug_or_none() {
     use sfconnect::login::callback::Verdict;
     use sfconnect::salesforce::oauth::Tokens;
     use sfconnect::secrets::StoredTokens;
-    use sfconnect::secrets::secret::Secret;
+    use sfconnect::secrets::credential::{Credential, Entry};
+    use sfconnect::secrets::secret::{Secret, SecretBytes};
 
     let canary = "5Aep861SFCANARYdebug";
     let secret = || Secret::new(canary);
@@ -333,6 +454,16 @@ fn every_type_holding_a_secret_has_a_redacted_debug_or_none() {
             }
         ),
         format!("{:?}", Verdict::Code(secret())),
+        format!(
+            "{:?}",
+            Entry {
+                credential: Credential::RsaKey(SecretBytes::new(canary.as_bytes().to_vec())),
+                access_token: Some(secret()),
+                access_issued_at_ms: Some(1),
+                client_secret: Some(secret()),
+            }
+        ),
+        format!("{:?}", Credential::ClientSecret(secret())),
     ];
     for text in &shown {
         assert!(!text.contains(canary), "{text}");
@@ -343,6 +474,7 @@ fn every_type_holding_a_secret_has_a_redacted_debug_or_none() {
     const { assert!(!IsDebug::<sfconnect::salesforce::oauth::AppConfig>::DEBUG) };
     const { assert!(!IsDebug::<sfconnect::salesforce::device::DeviceLogin>::DEBUG) };
     const { assert!(!IsDebug::<sfconnect::access::Access>::DEBUG) };
+    const { assert!(!IsDebug::<sfconnect::keys::private_key::RsaKey>::DEBUG) };
     const { assert!(!IsDebug::<sfconnect::login::listener::Event>::DEBUG) };
     const { assert!(!IsDebug::<sfconnect::login::listener::Callback>::DEBUG) };
     // The check itself can tell.

@@ -46,6 +46,7 @@ fn table_and_json_are_sorted_by_alias() {
         "USERNAME",
         "ORG ID",
         "HOST",
+        "KIND",
         "INSTANCE URL",
         "LINKED",
         "LAST USED",
@@ -71,12 +72,14 @@ fn table_and_json_are_sorted_by_alias() {
         "instance_url",
         "login_url",
         "client_id",
+        "kind",
         "scopes",
         "created_at",
         "last_used_at",
     ] {
         assert!(zeta.get(key).is_some(), "missing {key}: {zeta}");
     }
+    assert_eq!(zeta["kind"], "browser");
     assert!(
         zeta["scopes"]
             .as_array()

@@ -4,6 +4,7 @@
 
 mod api;
 mod approvals;
+mod client_credentials;
 mod concurrency;
 mod config;
 #[cfg(target_os = "linux")]
@@ -15,6 +16,7 @@ mod fake_server;
 mod files;
 mod hostile;
 mod json_shapes;
+mod jwt;
 mod keychain;
 mod keyutils;
 mod leaks;

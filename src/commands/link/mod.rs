@@ -9,11 +9,14 @@
 //! wasted (`store`). Re-linking the same user, org and app replaces the old
 //! connection and revokes its token, instead of holding two approvals.
 //!
+//! `--jwt` and `--client-credentials` need no browser at all (`headless`).
+//!
 //! A login never dead-ends: where a browser cannot reach this machine
 //! (`environment::detect`), `link` does not try one, and prints the URL
 //! with the ways forward (`guidance`): an SSH tunnel, paste-back, or
 //! `--device`.
 
+mod headless;
 mod store;
 
 use crate::app::Context;
@@ -42,6 +45,9 @@ use std::time::{Duration, Instant};
 pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
     let settings = Config::load(&ctx.config_dir)?;
     let args = with_settings(args, &settings);
+    if args.jwt || args.client_credentials {
+        return headless::run(ctx, &args, &settings);
+    }
     if args.device
         && args
             .client_id
@@ -62,19 +68,29 @@ pub fn run(ctx: &Context, args: LinkArgs) -> Result<()> {
     if let Some(alias) = &args.alias {
         Alias::new(alias.as_str())?;
     }
-    // Prove the store works before the login starts: a login is not wasted.
-    let store_kind = match &args.store {
-        Some(name) => StoreKind::parse(name)?,
-        None => config::default_store(&settings)?,
-    };
-    let store = secrets::open(store_kind, &ctx.config_dir);
-    secrets::probe(store.as_ref())?;
+    let (store_kind, store) = open_store(ctx, &args, &settings)?;
     let store = (store_kind, store.as_ref());
     if args.device {
         device_login(ctx, &args, &app, &scopes, store)
     } else {
         browser_login(ctx, &args, &app, &scopes, store)
     }
+}
+
+/// The store the connection will use, proven to work before the login
+/// starts: a login is not wasted.
+fn open_store(
+    ctx: &Context,
+    args: &LinkArgs,
+    settings: &Config,
+) -> Result<(StoreKind, Box<dyn SecretStore>)> {
+    let store_kind = match &args.store {
+        Some(name) => StoreKind::parse(name)?,
+        None => config::default_store(settings)?,
+    };
+    let store = secrets::open(store_kind, &ctx.config_dir);
+    secrets::probe(store.as_ref())?;
+    Ok((store_kind, store))
 }
 
 /// The authorization code flow: a loopback listener, the browser (or the

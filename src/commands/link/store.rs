@@ -15,7 +15,7 @@ use crate::cli::LinkArgs;
 use crate::connection_lock;
 use crate::error::{Error, Result};
 use crate::index::alias::Alias;
-use crate::index::connection::{Connection, Index};
+use crate::index::connection::{Connection, Index, Kind};
 use crate::output;
 use crate::report::ConnectionView;
 use crate::retired;
@@ -63,6 +63,12 @@ pub fn store_login(
             instance_url: tokens.instance_url.clone(),
             login_url: app.login_url.clone(),
             client_id: app.client_id.clone(),
+            kind: if args.device {
+                Kind::Device
+            } else {
+                Kind::Browser
+            },
+            audience: None,
             scopes: if tokens.scopes.is_empty() {
                 requested_scopes.to_vec()
             } else {
@@ -126,15 +132,20 @@ pub fn store_login(
                 token: tokens.access_token,
                 issued_at: DateTime::from_timestamp_millis(tokens.issued_at_ms)
                     .unwrap_or_else(Utc::now),
+                credential_env: None,
             })
         }
         Err(err) => Err(revoke_fresh(http, &app.login_url, &refresh_token, err)),
     }
 }
 
-/// One approval per user, org and app: such connections are the same grant.
-fn same_grant(a: &Connection, b: &Connection) -> bool {
-    a.org_id == b.org_id && a.user_id == b.user_id && a.client_id == b.client_id
+/// One approval per user, org and app: such connections are the same grant
+/// (for headless kinds: one connection per user, org, app and kind).
+pub(super) fn same_grant(a: &Connection, b: &Connection) -> bool {
+    a.org_id == b.org_id
+        && a.user_id == b.user_id
+        && a.client_id == b.client_id
+        && a.kind.same_family(b.kind)
 }
 
 fn alias_taken(alias: &str) -> Error {
@@ -146,7 +157,7 @@ fn alias_taken(alias: &str) -> Error {
 /// The connections the new one replaces: any with the same user, org and
 /// app (one connection per user+org+app), and the alias's holder when
 /// `--force` is given. Another connection holding the alias is an error.
-fn replaceable(index: &Index, new: &Connection, force: bool) -> Result<Vec<Connection>> {
+pub(super) fn replaceable(index: &Index, new: &Connection, force: bool) -> Result<Vec<Connection>> {
     let mut replaced: Vec<Connection> = index
         .connections
         .iter()

@@ -10,6 +10,7 @@ mod approvals;
 mod authorize;
 mod browser;
 mod device;
+mod headless;
 mod identity;
 mod stand_in;
 mod tokens;

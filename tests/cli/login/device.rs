@@ -43,6 +43,7 @@ fn approved_at_once_links_and_shows_only_the_user_code() {
     assert_no_secret(&sandbox, &run.stderr);
     assert_no_secret(&sandbox, &run.stdout);
     let connection = sandbox.connection(DEFAULT_USERNAME);
+    assert_eq!(connection["kind"], "device");
     assert_eq!(connection["login_url"], url.as_str());
     assert_eq!(connection["client_id"], FAKE_CLIENT_ID);
     let refresh = sandbox.tokens_of(DEFAULT_USERNAME)["refresh_token"]

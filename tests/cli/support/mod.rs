@@ -7,6 +7,7 @@
 //! at the fake Salesforce and follows the redirect to sfconnect's listener.
 
 pub mod fake_salesforce;
+pub mod headless;
 pub mod keyring;
 #[cfg(target_os = "linux")]
 pub mod locks;

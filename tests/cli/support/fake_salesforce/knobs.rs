@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::gate::Gate;
+use super::headless_knobs::HeadlessKnobs;
 use super::{DEFAULT_APP_NAME, DEFAULT_ORG_ID, DEFAULT_USER_ID, DEFAULT_USERNAME, FAKE_CLIENT_ID};
 
 /// A Salesforce user who can log in at the fake.
@@ -123,6 +124,8 @@ pub struct Knobs {
     /// (e.g. `Account`); every row has the same fields. Other objects than
     /// these and `OauthToken` are MALFORMED_QUERY.
     pub records: Vec<(String, Vec<Map<String, Value>>)>,
+    /// The JWT bearer and client credentials flows (§11).
+    pub headless: HeadlessKnobs,
 }
 
 impl Default for Knobs {
@@ -160,6 +163,7 @@ impl Default for Knobs {
             community_url: None,
             revoke_errors_as_json: false,
             records: vec![],
+            headless: HeadlessKnobs::default(),
         }
     }
 }

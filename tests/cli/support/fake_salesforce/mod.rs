@@ -4,7 +4,8 @@
 //! it at this loopback server instead of Salesforce. The fake follows the wire
 //! reference, `docs/salesforce-oauth.md` (a bare `§N` in the fake's comments is
 //! one of its sections): the authorize redirect with PKCE, the token endpoint's
-//! grants and JSON errors, refresh-token rotation with reuse detection, the
+//! grants and JSON errors (the headless JWT bearer and client credentials
+//! grants included), refresh-token rotation with reuse detection, the
 //! five-approval limit, the device flow, the form-encoded revoke errors,
 //! userinfo, the identity URL, the `OauthToken` query and a small echoing REST
 //! surface. It records every request so tests can assert on what the client
@@ -18,11 +19,14 @@
 //! the knobs at the start of every request.
 
 mod authorize;
+mod client_credentials;
 mod device;
 mod gate;
+mod headless_knobs;
 pub mod hostile;
 mod http;
 mod identity;
+mod jwt_bearer;
 mod knobs;
 mod oauth_token;
 mod revoke;
@@ -34,6 +38,7 @@ mod wire;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use gate::Gate;
+pub use headless_knobs::{ClientCredentialsApp, JwtApp};
 pub use knobs::{FakeClient, FakeUser, Knobs};
 
 use http::{first, lock};

@@ -1,7 +1,7 @@
 //! `POST /services/oauth2/token` (§3, §4): client authentication, the
 //! authorization-code and refresh-token grants, and the success JSON every grant
 //! shares. The device flow's two requests arrive here too and are handed to
-//! `device`.
+//! `device`; the headless grants (§11) to `jwt_bearer` and `client_credentials`.
 //!
 //! Refresh tokens rotate when the knob says so; presenting a rotated one kills
 //! the whole chain. A refresh is a use of the approval, never a new one.
@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use super::http::{Incoming, Reply, lock};
 use super::knobs::{FakeClient, Knobs};
 use super::state::{AccessToken, State};
-use super::{EXPIRED_CODE, EXPIRED_TOKEN, Shared, device, secrets};
+use super::{EXPIRED_CODE, EXPIRED_TOKEN, Shared, client_credentials, device, jwt_bearer, secrets};
 
 /// A token-endpoint request with the client's credentials pulled out of the form
 /// or HTTP Basic.
@@ -54,6 +54,21 @@ impl<'a> TokenRequest<'a> {
 
     pub(super) fn param(&self, name: &str) -> Option<&'a str> {
         self.rq.form(name)
+    }
+
+    /// The client id, from the form or HTTP Basic.
+    pub(super) fn client_id(&self) -> Option<&str> {
+        self.client_id.as_deref()
+    }
+
+    /// The client secret, from the form or HTTP Basic.
+    pub(super) fn client_secret(&self) -> Option<&str> {
+        self.client_secret.as_deref()
+    }
+
+    /// The form and HTTP Basic name different clients.
+    pub(super) fn conflicting_ids(&self) -> bool {
+        self.conflicting_ids
     }
 
     /// The calling client, or the error Salesforce gives for bad credentials. A
@@ -107,6 +122,8 @@ pub(super) fn token(shared: &Shared, knobs: &Knobs, rq: &Incoming) -> Reply {
         Some("authorization_code") => authorization_code_grant(shared, knobs, &request),
         Some("refresh_token") => refresh_token_grant(shared, knobs, &request),
         Some("device") => device::poll(shared, knobs, &request),
+        Some(jwt_bearer::GRANT_TYPE) => jwt_bearer::grant(shared, knobs, &request),
+        Some(client_credentials::GRANT_TYPE) => client_credentials::grant(shared, knobs, &request),
         None if request.param("response_type") == Some("device_code") => {
             device::start(shared, knobs, &request)
         }
