@@ -20,6 +20,7 @@ pub mod report;
 pub mod retired;
 pub mod salesforce;
 pub mod secrets;
+pub mod settings;
 
 use clap::{CommandFactory, Parser};
 

@@ -10,12 +10,12 @@
 
 pub mod client_secret;
 mod file;
-mod keyring;
+pub(crate) mod keyring;
 #[cfg(target_os = "linux")]
 mod keyutils;
 #[cfg(test)]
 pub mod memory;
-mod passphrase_cmd;
+pub(crate) mod passphrase_cmd;
 mod sealed;
 pub mod secret;
 
