@@ -23,7 +23,7 @@ table! {
         flag: None,
         read_by_clap: false,
         config_key: None,
-        default: Some("the platform's configuration directory, `sfconnect` in it"),
+        default: Some("sfconnect in the platform's configuration directory"),
         help: "The directory of the index, the config file and the file store",
     };
     CLIENT_ID = Setting {
