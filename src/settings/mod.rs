@@ -104,6 +104,12 @@ impl Setting {
     }
 }
 
+/// A variable whose name the user chose (a flag names it), so it cannot be
+/// a row of the table: its value when set and not empty, as for a row.
+pub fn named_by_user(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
 /// The row whose config-file key is `key`: the variable that overrides it.
 pub fn for_config_key(key: &str) -> Option<&'static Setting> {
     ALL.iter().find(|s| s.config_key == Some(key))
@@ -159,6 +165,13 @@ mod tests {
                 .ends_with("[default: $SFCONNECT_STORE, else the `store` setting, else keychain]")
         );
         assert_eq!(CLIENT_SECRET.flag_help(), CLIENT_SECRET.help);
+    }
+
+    #[test]
+    fn a_variable_named_by_the_user_is_read_by_its_name() {
+        // PATH is set wherever tests run; this name is set nowhere.
+        assert!(named_by_user("PATH").is_some());
+        assert_eq!(named_by_user("SETTINGS_TEST_NEVER_SET"), None);
     }
 
     #[test]
