@@ -47,7 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'sfconnect' -ScriptBlock {
         'sfconnect;link' {
             [CompletionResult]::new('--login-url', '--login-url', [CompletionResultType]::ParameterName, 'Log in at this host instead: a My Domain or Experience Cloud URL (a bare host gets https://; a Lightning, Visualforce or Setup URL becomes its My Domain login URL)')
             [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Log in at the My Domain https://NAME.my.salesforce.com (with --sandbox: NAME--SBX for https://NAME--SBX.sandbox.my.salesforce.com)')
-            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Consumer key of your External Client App [default: PlatformCLI]')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Consumer key of your External Client App [default: the `client-id` setting, else PlatformCLI]')
             [CompletionResult]::new('--scopes', '--scopes', [CompletionResultType]::ParameterName, 'OAuth scopes to request, space-separated')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the callback URL http://localhost:PORT/OauthRedirect, or several to try in order (1717,1718); 0: any free port [default: the `port` setting, else 1717]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot) or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) [default: $SFCONNECT_STORE, else the `store` setting, else keychain]')

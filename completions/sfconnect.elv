@@ -43,7 +43,7 @@ set edit:completion:arg-completer[sfconnect] = {|@words|
         &'sfconnect;link'= {
             cand --login-url 'Log in at this host instead: a My Domain or Experience Cloud URL (a bare host gets https://; a Lightning, Visualforce or Setup URL becomes its My Domain login URL)'
             cand --domain 'Log in at the My Domain https://NAME.my.salesforce.com (with --sandbox: NAME--SBX for https://NAME--SBX.sandbox.my.salesforce.com)'
-            cand --client-id 'Consumer key of your External Client App [default: PlatformCLI]'
+            cand --client-id 'Consumer key of your External Client App [default: the `client-id` setting, else PlatformCLI]'
             cand --scopes 'OAuth scopes to request, space-separated'
             cand --port 'Port of the callback URL http://localhost:PORT/OauthRedirect, or several to try in order (1717,1718); 0: any free port [default: the `port` setting, else 1717]'
             cand --store 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot) or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) [default: $SFCONNECT_STORE, else the `store` setting, else keychain]'

@@ -45,7 +45,7 @@ complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "completions" -d
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "man" -d 'Print the manual page (roff)'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l login-url -d 'Log in at this host instead: a My Domain or Experience Cloud URL (a bare host gets https://; a Lightning, Visualforce or Setup URL becomes its My Domain login URL)' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l domain -d 'Log in at the My Domain https://NAME.my.salesforce.com (with --sandbox: NAME--SBX for https://NAME--SBX.sandbox.my.salesforce.com)' -r
-complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l client-id -d 'Consumer key of your External Client App [default: PlatformCLI]' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l client-id -d 'Consumer key of your External Client App [default: the `client-id` setting, else PlatformCLI]' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l scopes -d 'OAuth scopes to request, space-separated' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l port -d 'Port of the callback URL http://localhost:PORT/OauthRedirect, or several to try in order (1717,1718); 0: any free port [default: the `port` setting, else 1717]' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l store -d 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot) or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) [default: $SFCONNECT_STORE, else the `store` setting, else keychain]' -r -f -a "keychain\t''

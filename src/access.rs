@@ -31,6 +31,7 @@ use crate::secrets::SecretStore;
 use crate::secrets::client_secret::{self, ForRefresh};
 use crate::secrets::credential::{self, Credential, Entry};
 use crate::secrets::secret::Secret;
+use crate::settings;
 use chrono::{DateTime, SubsecRound, Utc};
 use std::time::{Duration, Instant};
 
@@ -364,8 +365,8 @@ fn configured_client_id(ctx: &Context) -> Option<String> {
     if !client_secret::variable_is_set() {
         return None;
     }
-    std::env::var("SFCONNECT_CLIENT_ID")
-        .ok()
+    settings::CLIENT_ID
+        .value()
         .filter(|id| !id.trim().is_empty())
         .or_else(|| {
             Config::load(&ctx.config_dir)

@@ -35,7 +35,7 @@ impl Context {
 
 /// `SFCONNECT_CONFIG_DIR`, else the platform config dir + `sfconnect`.
 fn config_dir() -> Result<PathBuf> {
-    if let Some(dir) = std::env::var_os("SFCONNECT_CONFIG_DIR").filter(|d| !d.is_empty()) {
+    if let Some(dir) = crate::settings::CONFIG_DIR.os_value() {
         return Ok(PathBuf::from(dir));
     }
     directories::ProjectDirs::from("", "", "sfconnect")

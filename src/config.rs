@@ -15,44 +15,45 @@ use std::path::{Path, PathBuf};
 
 pub const FILE: &str = "config.toml";
 
-/// Every key, what it accepts, and the environment variable that overrides it.
+/// Every key and what it accepts. The environment variable that overrides a
+/// key is the settings table's row for it (`Key::env`).
 pub const KEYS: &[Key] = &[
     Key {
         name: "client-id",
         accepts: "the consumer key of your External Client App",
-        env: Some("SFCONNECT_CLIENT_ID"),
     },
     Key {
         name: "port",
         accepts: "a callback port, or several to try in order (1717 or 1717,1718)",
-        env: Some("SFCONNECT_PORT"),
     },
     Key {
         name: "login-url",
         accepts: "an https login URL (My Domain or Experience Cloud site)",
-        env: None,
     },
     Key {
         name: "scopes",
         accepts: "space-separated OAuth scopes (\"api refresh_token\")",
-        env: None,
     },
     Key {
         name: "store",
         accepts: "keychain, keyutils or file",
-        env: Some("SFCONNECT_STORE"),
     },
     Key {
         name: "timeout",
         accepts: "seconds `link` waits for the login (a whole number from 1 to 86400)",
-        env: None,
     },
 ];
 
 pub struct Key {
     pub name: &'static str,
     pub accepts: &'static str,
-    pub env: Option<&'static str>,
+}
+
+impl Key {
+    /// The setting that overrides this key from the environment, if any.
+    pub fn env(&self) -> Option<&'static crate::settings::Setting> {
+        crate::settings::for_config_key(self.name)
+    }
 }
 
 /// The file's settings, validated, as strings.
@@ -195,10 +196,7 @@ pub const MAX_TIMEOUT_SECS: u64 = 86_400;
 /// The store for new connections when no flag names one: `SFCONNECT_STORE`,
 /// then the `store` setting, then the OS keychain.
 pub fn default_store(settings: &Config) -> Result<StoreKind> {
-    match std::env::var("SFCONNECT_STORE")
-        .ok()
-        .filter(|s| !s.is_empty())
-    {
+    match crate::settings::STORE.value() {
         // Named as the variable: no --store flag was given.
         Some(name) => StoreKind::parse(&name).map_err(|_| {
             Error::usage(format!(

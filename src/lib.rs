@@ -22,6 +22,7 @@ pub mod report;
 pub mod retired;
 pub mod salesforce;
 pub mod secrets;
+pub mod settings;
 
 use clap::{CommandFactory, Parser};
 

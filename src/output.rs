@@ -69,7 +69,7 @@ static SETTINGS: OnceLock<Settings> = OnceLock::new();
 /// Sets the process-wide verbosity and colour; `main` calls it once, before
 /// any command runs. Without it (unit tests) output is normal and plain.
 pub fn init(verbosity: Verbosity, color: ColorChoice) {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let no_color = crate::settings::NO_COLOR.os_value().is_some();
     let decide = |is_terminal: bool| match color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

@@ -2,6 +2,7 @@
 //! browser, with the device flow, or without a browser: JWT bearer and
 //! client credentials).
 
+use crate::settings;
 use clap::Args;
 
 #[derive(Args, Debug)]
@@ -50,31 +51,36 @@ pub struct LinkArgs {
     #[arg(long, value_name = "NAME", conflicts_with = "login_url")]
     pub domain: Option<String>,
 
-    /// Consumer key of your External Client App [default: PlatformCLI]
-    #[arg(long, env = "SFCONNECT_CLIENT_ID", value_name = "ID")]
+    // Help, variable and default from the settings table.
+    #[arg(
+        long,
+        env = settings::CLIENT_ID.env,
+        help = settings::CLIENT_ID.flag_help(),
+        value_name = "ID"
+    )]
     pub client_id: Option<String>,
 
     /// OAuth scopes to request, space-separated
     #[arg(long, value_name = "SCOPES")]
     pub scopes: Option<String>,
 
-    /// Port of the callback URL http://localhost:PORT/OauthRedirect, or several to try in
-    /// order (1717,1718); 0: any free port
-    /// [default: the `port` setting, else 1717]
     #[arg(
         long,
-        env = "SFCONNECT_PORT",
+        env = settings::PORT.env,
+        help = settings::PORT.flag_help(),
         value_name = "PORT[,PORT...]",
         value_delimiter = ','
     )]
     pub port: Vec<u16>,
 
-    /// Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot)
-    /// or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) [default:
-    /// $SFCONNECT_STORE, else the `store` setting, else keychain]
     // SFCONNECT_STORE is read by `config::default_store`, not clap, so that a
     // bad value is reported as the variable, not as a bad --store flag.
-    #[arg(long, value_name = "STORE", value_parser = ["keychain", "keyutils", "file"])]
+    #[arg(
+        long,
+        help = settings::STORE.flag_help(),
+        value_name = "STORE",
+        value_parser = ["keychain", "keyutils", "file"]
+    )]
     pub store: Option<String>,
 
     /// Name for the connection [default: the Salesforce username]

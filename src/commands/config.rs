@@ -64,12 +64,9 @@ fn list(dir: &std::path::Path, json: bool) -> Result<()> {
     let settings = Config::load(dir)?;
     let mut rows = Vec::new();
     for key in KEYS {
-        let from_env = key.env.and_then(|var| {
-            std::env::var(var)
-                .ok()
-                .filter(|v| !v.is_empty())
-                .map(|v| (var, v))
-        });
+        let from_env = key
+            .env()
+            .and_then(|setting| setting.value().map(|v| (setting.env, v)));
         let row = match (from_env, settings.get(key.name)) {
             (Some((var, value)), _) => Row {
                 key: key.name,

@@ -31,8 +31,8 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     crate::salesforce::http::check_environment()?;
     let ctx = Context::from_env()?;
-    let from = if std::env::var_os("SFCONNECT_CONFIG_DIR").is_some_and(|d| !d.is_empty()) {
-        "SFCONNECT_CONFIG_DIR"
+    let from = if crate::settings::CONFIG_DIR.os_value().is_some() {
+        crate::settings::CONFIG_DIR.env
     } else {
         "the platform default"
     };

@@ -9,6 +9,7 @@ use crate::index::alias::Alias;
 pub use crate::index::kind::Kind;
 use crate::index::status::Status;
 use crate::secrets::StoreKind;
+use crate::settings;
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -122,9 +123,7 @@ impl Index {
     }
 
     fn resolve_unchecked(&self, alias: Option<&str>) -> Result<&Connection> {
-        let from_env = std::env::var("SFCONNECT_ALIAS")
-            .ok()
-            .filter(|a| !a.is_empty());
+        let from_env = settings::ALIAS.value();
         let from_flag = alias.is_some();
         let wanted = alias.map(str::to_string).or(from_env);
         match (wanted, self.connections.as_slice()) {

@@ -13,14 +13,15 @@
 use crate::error::{Error, Exit, Result};
 use crate::index::files::{ensure_private_dir, io_error, open_private};
 use crate::output;
+use crate::settings;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
-pub const TIMEOUT_VAR: &str = "SFCONNECT_LOCK_TIMEOUT";
-const DEFAULT_TIMEOUT_SECS: u64 = 30;
+pub const TIMEOUT_VAR: &str = settings::LOCK_TIMEOUT.env;
+pub(crate) const DEFAULT_TIMEOUT_SECS: u64 = 30;
 
 /// An exclusive lock held until dropped.
 pub struct FileLock {
@@ -99,10 +100,10 @@ fn wait(file: File, path: &Path, what: &str, timeout: Duration) -> Result<File> 
 
 /// `SFCONNECT_LOCK_TIMEOUT`: whole seconds, 0 for not waiting at all.
 fn timeout() -> Result<Duration> {
-    match std::env::var(TIMEOUT_VAR) {
-        Err(_) => Ok(Duration::from_secs(DEFAULT_TIMEOUT_SECS)),
-        Ok(value) if value.trim().is_empty() => Ok(Duration::from_secs(DEFAULT_TIMEOUT_SECS)),
-        Ok(value) => value
+    match settings::LOCK_TIMEOUT.value() {
+        None => Ok(Duration::from_secs(DEFAULT_TIMEOUT_SECS)),
+        Some(value) if value.trim().is_empty() => Ok(Duration::from_secs(DEFAULT_TIMEOUT_SECS)),
+        Some(value) => value
             .trim()
             .parse::<u64>()
             .ok()

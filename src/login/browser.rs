@@ -7,22 +7,21 @@
 //! Only the authorize URL goes to the child (it holds no secret: the state
 //! and PKCE challenge are useless without our listener and verifier).
 
+use crate::settings;
 use std::process::{Command, Stdio};
 
 /// Opens `url`; `Err` carries a one-line reason for the user.
 pub fn open(url: &str) -> Result<(), String> {
-    for var in ["SFCONNECT_BROWSER", "BROWSER"] {
-        if let Some(value) = std::env::var(var).ok().filter(|v| !v.trim().is_empty()) {
-            // $BROWSER may list several commands separated by ':'.
-            let mut last_error = String::new();
-            for command in value.split(':').filter(|c| !c.trim().is_empty()) {
-                match spawn(command, url) {
-                    Ok(()) => return Ok(()),
-                    Err(e) => last_error = format!("{var} command {command:?} failed: {e}"),
-                }
+    if let Some((var, value)) = settings::BROWSER.first_set() {
+        // $BROWSER may list several commands separated by ':'.
+        let mut last_error = String::new();
+        for command in value.split(':').filter(|c| !c.trim().is_empty()) {
+            match spawn(command, url) {
+                Ok(()) => return Ok(()),
+                Err(e) => last_error = format!("{var} command {command:?} failed: {e}"),
             }
-            return Err(last_error);
         }
+        return Err(last_error);
     }
     webbrowser::open(url).map_err(|e| format!("cannot open the system browser: {e}"))
 }

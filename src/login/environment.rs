@@ -13,6 +13,7 @@
 //! so every case is unit-tested; `detect` reads the real ones. `sfconnect
 //! doctor` reports the same verdict with `describe`.
 
+use crate::settings;
 use std::path::Path;
 
 /// What `link` should do about a browser here.
@@ -59,9 +60,8 @@ pub struct Probe {
     pub native_desktop: bool,
 }
 
+/// Besides the browser setting (`settings::BROWSER`).
 const VARS: &[&str] = &[
-    "SFCONNECT_BROWSER",
-    "BROWSER",
     "SSH_CONNECTION",
     "SSH_TTY",
     "SSH_CLIENT",
@@ -117,9 +117,14 @@ pub fn detect() -> BrowserSituation {
 pub fn probe() -> Probe {
     let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
     Probe {
-        vars: VARS
-            .iter()
-            .filter_map(|name| std::env::var(name).ok().map(|v| (name.to_string(), v)))
+        vars: settings::BROWSER
+            .first_set()
+            .into_iter()
+            .chain(
+                VARS.iter()
+                    .filter_map(|name| settings::platform(name).map(|v| (*name, v))),
+            )
+            .map(|(name, v)| (name.to_string(), v))
             .collect(),
         proc_version: read("/proc/version"),
         container_marker: Path::new("/.dockerenv").exists()
@@ -132,7 +137,8 @@ pub fn probe() -> Probe {
 /// The decision, in order: an explicit browser; SSH without a display; WSL;
 /// a desktop (a display, or macOS/Windows); a container; no display.
 pub fn classify(probe: &Probe) -> BrowserSituation {
-    for variable in ["SFCONNECT_BROWSER", "BROWSER"] {
+    let browser = &settings::BROWSER;
+    for &variable in std::iter::once(&browser.env).chain(browser.fallbacks) {
         if probe.var(variable).is_some() {
             return BrowserSituation::Explicit { variable };
         }

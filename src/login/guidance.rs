@@ -9,6 +9,7 @@
 
 use crate::login::environment::{BrowserSituation, Headless};
 use crate::output;
+use crate::settings;
 
 /// Whether paste-back is on, and where it reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +107,7 @@ pub fn tunnel_line(situation: &BrowserSituation, port: u16) -> Option<String> {
     };
     let user = ["USER", "LOGNAME"]
         .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
+        .find_map(|v| settings::platform(v).filter(|u| !u.is_empty()))
         .unwrap_or_else(|| "USER".to_string());
     Some(format!("ssh -L {port}:localhost:{port} {user}@{host}"))
 }
@@ -114,7 +115,7 @@ pub fn tunnel_line(situation: &BrowserSituation, port: u16) -> Option<String> {
 fn hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
+        .or_else(|| settings::platform("HOSTNAME"))
         .map(|h| h.trim().to_string())
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "HOST".to_string())

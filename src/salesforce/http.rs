@@ -15,6 +15,7 @@
 
 use crate::error::{Error, Result};
 use crate::output;
+use crate::settings;
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,7 +23,7 @@ use std::time::{Duration, Instant};
 
 /// A Salesforce answer larger than this is not one we asked for.
 const MAX_BODY_BYTES: u64 = 4 * 1024 * 1024;
-const DEFAULT_TIMEOUT_SECS: u64 = 30;
+pub(crate) const DEFAULT_TIMEOUT_SECS: u64 = 30;
 
 pub struct Http {
     client: Client,
@@ -136,7 +137,7 @@ fn timeout_setting() -> TimeoutSetting {
 
 /// SFCONNECT_HTTP_TIMEOUT, when set: a whole number of seconds, 1 to a day.
 fn env_timeout() -> Result<Option<u64>> {
-    let Some(value) = std::env::var_os("SFCONNECT_HTTP_TIMEOUT").filter(|v| !v.is_empty()) else {
+    let Some(value) = settings::HTTP_TIMEOUT.os_value() else {
         return Ok(None);
     };
     let text = value.to_string_lossy();

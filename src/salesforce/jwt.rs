@@ -15,6 +15,7 @@ use super::oauth::Tokens;
 use crate::error::Result;
 use crate::keys::private_key::RsaKey;
 use crate::secrets::secret::Secret;
+use crate::settings;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use serde_json::json;
@@ -23,7 +24,7 @@ pub const GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 /// `exp` is at most three minutes ahead, as Salesforce asks (docs/salesforce-oauth.md §11).
 pub const LIFETIME_SECS: i64 = 180;
 /// The sf CLI's variable for the audience; sfconnect honours it too.
-pub const AUDIENCE_ENV: &str = "SF_AUDIENCE_URL";
+pub const AUDIENCE_ENV: &str = settings::AUDIENCE_URL.env;
 
 /// The claims of one assertion (RFC 7523 §3).
 pub struct Claims<'a> {
@@ -63,7 +64,7 @@ pub fn other_audience(sent: &str) -> String {
 /// `--audience`, else `SF_AUDIENCE_URL`, else the default for the host;
 /// without a trailing slash, which Salesforce would not match.
 pub fn choose_audience(flag: Option<&str>, login_url: &str) -> String {
-    let from_env = std::env::var(AUDIENCE_ENV).ok();
+    let from_env = settings::AUDIENCE_URL.value();
     flag.or(from_env.as_deref())
         .map(str::trim)
         .filter(|a| !a.is_empty())

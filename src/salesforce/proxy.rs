@@ -17,12 +17,13 @@
 //! environment's rules: TLS protects it through a proxy.
 
 use super::hosts::is_loopback_host;
+use crate::settings;
 use reqwest::blocking::ClientBuilder;
 use reqwest::{NoProxy, Proxy};
 
 /// Sets the client's proxies from the environment, with the loopback rule.
 pub fn configure(builder: ClientBuilder) -> ClientBuilder {
-    let settings = Settings::read(|name| std::env::var(name).ok());
+    let settings = Settings::read(settings::platform);
     let loopback = loopback_hosts(is_loopback_host("localhost"));
     // `no_proxy` drops reqwest's own reading of the environment; the
     // proxies below replace it.
@@ -49,7 +50,7 @@ pub fn configure(builder: ClientBuilder) -> ClientBuilder {
 /// loopback rule as `configure`, without credentials: a failed connection
 /// through a proxy names the proxy, not the host it was asked for.
 pub fn proxy_for(url: &reqwest::Url) -> Option<String> {
-    let settings = Settings::read(|name| std::env::var(name).ok());
+    let settings = Settings::read(settings::platform);
     let (proxy, bypass) = match url.scheme() {
         "http" => {
             let loopback = loopback_hosts(is_loopback_host("localhost"));

@@ -23,9 +23,10 @@
 //! a user hand over a rotated consumer secret.
 
 use crate::secrets::secret::Secret;
+use crate::settings;
 use std::sync::OnceLock;
 
-pub const VARIABLE: &str = "SFCONNECT_CLIENT_SECRET";
+pub const VARIABLE: &str = settings::CLIENT_SECRET.env;
 
 /// The variable's value as the process started with it.
 static FROM_ENVIRONMENT: OnceLock<Option<Secret>> = OnceLock::new();
@@ -40,7 +41,7 @@ static FROM_ENVIRONMENT: OnceLock<Option<Secret>> = OnceLock::new();
 pub unsafe fn take_from_environment() {
     let _ = FROM_ENVIRONMENT.set(read());
     // SAFETY: the caller guarantees this process has a single thread.
-    unsafe { std::env::remove_var(VARIABLE) };
+    unsafe { settings::CLIENT_SECRET.remove() };
 }
 
 /// `SFCONNECT_CLIENT_SECRET`, when set and not empty: the secret of the app
@@ -56,14 +57,11 @@ pub fn variable(name: &str) -> Option<Secret> {
     if name == VARIABLE {
         return from_environment();
     }
-    std::env::var(name).ok().map(Secret::new)
+    crate::settings::named_by_user(name).map(Secret::new)
 }
 
 fn read() -> Option<Secret> {
-    std::env::var(VARIABLE)
-        .ok()
-        .filter(|s| !s.is_empty())
-        .map(Secret::new)
+    settings::CLIENT_SECRET.value().map(Secret::new)
 }
 
 /// The secret a refresh of one connection sends.

@@ -14,12 +14,13 @@ use super::{SERVICE, SecretStore};
 use crate::error::{Error, Result};
 use crate::output;
 use crate::secrets::secret::{Secret, SecretBytes};
+use crate::settings;
 use keyring_core::{CredentialStore, Entry, Error as KeyringError};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, mpsc};
 use std::time::Duration;
 
-const DEFAULT_TIMEOUT_SECS: u64 = 10;
+pub(crate) const DEFAULT_TIMEOUT_SECS: u64 = 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -100,8 +101,8 @@ impl KeyringStore {
 }
 
 fn timeout() -> Duration {
-    let secs = std::env::var("SFCONNECT_KEYCHAIN_TIMEOUT")
-        .ok()
+    let secs = settings::KEYCHAIN_TIMEOUT
+        .value()
         .and_then(|v| v.parse().ok())
         .filter(|&s| s > 0)
         .unwrap_or(DEFAULT_TIMEOUT_SECS);
@@ -317,7 +318,7 @@ fn describe(backend: Backend, err: &KeyringError) -> String {
         KeyringError::PlatformFailure(inner) => {
             let text = inner.to_string();
             let linux_keychain = backend == Backend::Keychain && cfg!(target_os = "linux");
-            if linux_keychain && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+            if linux_keychain && settings::platform("DBUS_SESSION_BUS_ADDRESS").is_none() {
                 format!("no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is not set ({text})")
             } else if text.contains("ServiceUnknown") || text.contains("org.freedesktop.secrets") {
                 "no Secret Service provider (such as gnome-keyring or KeePassXC) runs on the D-Bus session bus".into()

@@ -11,12 +11,12 @@
 pub mod client_secret;
 pub mod credential;
 mod file;
-mod keyring;
+pub(crate) mod keyring;
 #[cfg(target_os = "linux")]
 mod keyutils;
 #[cfg(test)]
 pub mod memory;
-mod passphrase_cmd;
+pub(crate) mod passphrase_cmd;
 mod sealed;
 pub mod secret;
 

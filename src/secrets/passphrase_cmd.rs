@@ -10,14 +10,15 @@
 //! output is capped: a passphrase is short.
 
 use crate::error::{Error, Result};
+use crate::settings;
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-pub const COMMAND_VAR: &str = "SFCONNECT_STORE_PASSPHRASE_CMD";
-pub const TIMEOUT_VAR: &str = "SFCONNECT_STORE_PASSPHRASE_TIMEOUT";
-const DEFAULT_TIMEOUT_SECS: u64 = 30;
+pub const COMMAND_VAR: &str = settings::STORE_PASSPHRASE_CMD.env;
+pub const TIMEOUT_VAR: &str = settings::STORE_PASSPHRASE_TIMEOUT.env;
+pub(crate) const DEFAULT_TIMEOUT_SECS: u64 = 30;
 const MAX_OUTPUT_BYTES: u64 = 64 * 1024;
 
 /// How the command ended, and what it printed on stdout.
@@ -86,8 +87,8 @@ fn wait(mut child: Child) -> std::io::Result<ExitStatus> {
 
 /// `SFCONNECT_STORE_PASSPHRASE_TIMEOUT`: whole seconds, at least 1.
 fn timeout() -> Result<Duration> {
-    let value = match std::env::var(TIMEOUT_VAR) {
-        Ok(value) if !value.trim().is_empty() => value,
+    let value = match settings::STORE_PASSPHRASE_TIMEOUT.value() {
+        Some(value) if !value.trim().is_empty() => value,
         _ => return Ok(Duration::from_secs(DEFAULT_TIMEOUT_SECS)),
     };
     value

@@ -12,6 +12,7 @@
 use crate::error::{Error, Result};
 use crate::secrets::passphrase_cmd;
 use crate::secrets::secret::Secret;
+use crate::settings;
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -69,15 +70,19 @@ impl Kdf {
 
 /// Whether a passphrase command is configured (without running it).
 pub fn passphrase_configured() -> bool {
-    std::env::var(PASSPHRASE_CMD).is_ok_and(|c| !c.trim().is_empty())
+    command().is_some()
+}
+
+/// The configured passphrase command, unless blank.
+fn command() -> Option<String> {
+    settings::STORE_PASSPHRASE_CMD
+        .value()
+        .filter(|c| !c.trim().is_empty())
 }
 
 /// The passphrase from the configured command, if one is configured.
 pub fn passphrase() -> Result<Option<Secret>> {
-    let Some(command) = std::env::var(PASSPHRASE_CMD)
-        .ok()
-        .filter(|c| !c.trim().is_empty())
-    else {
+    let Some(command) = command() else {
         return Ok(None);
     };
     let output = passphrase_cmd::run(&command)?;

@@ -119,14 +119,12 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
     findings.extend(finding);
 
     // The app and its callback.
-    let client_id = std::env::var("SFCONNECT_CLIENT_ID")
-        .ok()
-        .filter(|c| !c.is_empty())
+    let client_id = crate::settings::CLIENT_ID
+        .value()
         .or_else(|| settings.get("client-id").map(String::from))
         .unwrap_or_else(|| PLATFORM_CLI.into());
-    let port_setting = std::env::var("SFCONNECT_PORT")
-        .ok()
-        .filter(|p| !p.is_empty())
+    let port_setting = crate::settings::PORT
+        .value()
         .or_else(|| settings.port().map(String::from))
         .unwrap_or_else(|| config::DEFAULT_PORT.to_string());
     let ports = config::parse_ports(&port_setting).unwrap_or_default();
@@ -192,8 +190,7 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
     ]
     .iter()
     .filter_map(|var| {
-        std::env::var(var)
-            .ok()
+        crate::settings::platform(var)
             .filter(|v| !v.is_empty())
             .map(|v| (var.to_string(), redact_credentials(&v)))
     })

@@ -6,7 +6,7 @@
 //! committed file with this output and names the command that regenerates
 //! it. It holds only what clap knows (summaries, descriptions, usage, every
 //! argument with its default, environment variable and values, notes and
-//! examples). Nothing in it depends on the terminal or on the environment
+//! examples), and the Environment section from the settings table. Nothing in it depends on the terminal or on the environment
 //! (an environment variable is named, never its value), so every machine
 //! renders the same bytes.
 
@@ -31,6 +31,7 @@ pub fn page() -> String {
     preamble(&mut out, &cmd);
     contents(&mut out, &cmd);
     top_level(&mut out, &cmd);
+    super::environment::markdown(&mut out, escape);
     for sub in visible_subcommands(&cmd) {
         command_section(&mut out, sub, 2);
     }
@@ -61,6 +62,7 @@ fn preamble(out: &mut String, cmd: &Command) {
 fn contents(out: &mut String, cmd: &Command) {
     out.push_str("## Contents\n\n");
     let _ = writeln!(out, "- {}", link(&title(cmd)));
+    let _ = writeln!(out, "- {}", link("Environment"));
     for sub in visible_subcommands(cmd) {
         let _ = writeln!(out, "- {}", link(&title(sub)));
         for leaf in visible_subcommands(sub) {

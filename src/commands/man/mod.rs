@@ -5,8 +5,10 @@
 //! renders the parts (synopsis, description, options) from the same clap
 //! definition as `--help`; the top-level examples and exit codes follow, and
 //! then each command that runs (`sfconnect tokens list`, ...) as a section of
-//! its own, its parts as subsections.
+//! its own, its parts as subsections. ENVIRONMENT, after EXIT STATUS, comes
+//! from the settings table (`environment`).
 
+mod environment;
 pub mod markdown;
 
 use crate::cli::{Cli, ManArgs};
@@ -49,6 +51,7 @@ pub fn page() -> std::io::Result<String> {
             .text([roman(exit_codes.trim_start_matches("Exit codes: "))])
             .to_writer(w)
     })?;
+    page.add(environment::roff)?;
     for sub in leaves(&cmd) {
         command_section(&mut page, sub)?;
     }
@@ -183,5 +186,6 @@ mod tests {
         assert_eq!(page.matches(&preamble).count(), 1);
         assert!(page.contains(".SH \"SFCONNECT TOKENS CHECK\""), "{page}");
         assert!(page.contains(".SH \"EXIT STATUS\""));
+        assert!(page.contains(".SH ENVIRONMENT"));
     }
 }

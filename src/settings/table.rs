@@ -1,0 +1,152 @@
+//! The table of settings read from the environment. Adding a variable is
+//! adding a row here; the docs, the man page and the source scan follow.
+
+use super::Setting;
+
+/// Declares each row as a constant (`settings::PORT`) and lists them all,
+/// in this order, in `ALL` (with their names in `NAMES`, for the source
+/// scan), so a row cannot be left out of the list.
+macro_rules! table {
+    ($($(#[$doc:meta])* $name:ident = $row:expr;)*) => {
+        $($(#[$doc])* pub const $name: Setting = $row;)*
+        /// Every row, in the order the docs list them.
+        pub const ALL: &[Setting] = &[$($name),*];
+        /// Each row's constant's name, as code refers to it.
+        pub const NAMES: &[(&str, &Setting)] = &[$((stringify!($name), &$name)),*];
+    };
+}
+
+table! {
+    CONFIG_DIR = Setting {
+        env: "SFCONNECT_CONFIG_DIR",
+        fallbacks: &[],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: Some("sfconnect in the platform's configuration directory"),
+        help: "The directory of the index, the config file and the file store",
+    };
+    CLIENT_ID = Setting {
+        env: "SFCONNECT_CLIENT_ID",
+        fallbacks: &[],
+        flag: Some("--client-id"),
+        read_by_clap: true,
+        config_key: Some("client-id"),
+        default: Some("PlatformCLI"),
+        help: "Consumer key of your External Client App",
+    };
+    CLIENT_SECRET = Setting {
+        env: "SFCONNECT_CLIENT_SECRET",
+        fallbacks: &[],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: None,
+        help: "The app's consumer secret, only for apps that require one (never a flag, where \
+               other users could read it); kept with the connection it was linked with",
+    };
+    PORT = Setting {
+        env: "SFCONNECT_PORT",
+        fallbacks: &[],
+        flag: Some("--port"),
+        read_by_clap: true,
+        config_key: Some("port"),
+        default: Some("1717"),
+        help: "Port of the callback URL http://localhost:PORT/OauthRedirect, or several to try \
+               in order (1717,1718); 0: any free port",
+    };
+    ALIAS = Setting {
+        env: "SFCONNECT_ALIAS",
+        fallbacks: &[],
+        flag: Some("ALIAS"),
+        read_by_clap: false,
+        config_key: None,
+        default: Some("the only linked connection"),
+        help: "The connection a command acts on when none is named",
+    };
+    STORE = Setting {
+        env: "SFCONNECT_STORE",
+        fallbacks: &[],
+        flag: Some("--store"),
+        read_by_clap: false,
+        config_key: Some("store"),
+        default: Some("keychain"),
+        help: "Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at \
+               reboot) or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set)",
+    };
+    STORE_PASSPHRASE_CMD = Setting {
+        env: "SFCONNECT_STORE_PASSPHRASE_CMD",
+        fallbacks: &[],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: None,
+        help: "A command printing the passphrase that encrypts the file store; it runs with \
+               stdin closed",
+    };
+    STORE_PASSPHRASE_TIMEOUT = Setting {
+        env: "SFCONNECT_STORE_PASSPHRASE_TIMEOUT",
+        fallbacks: &[],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: Some("30"),
+        help: "Seconds the passphrase command may run before it is stopped (1 to 86400)",
+    };
+    KEYCHAIN_TIMEOUT = Setting {
+        env: "SFCONNECT_KEYCHAIN_TIMEOUT",
+        fallbacks: &[],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: Some("10"),
+        help: "Seconds before a keychain call gives up",
+    };
+    LOCK_TIMEOUT = Setting {
+        env: "SFCONNECT_LOCK_TIMEOUT",
+        fallbacks: &[],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: Some("30"),
+        help: "Seconds a command waits for another sfconnect's lock on a connection or file \
+               (0: do not wait; at most 86400)",
+    };
+    HTTP_TIMEOUT = Setting {
+        env: "SFCONNECT_HTTP_TIMEOUT",
+        fallbacks: &[],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: Some("30"),
+        help: "Seconds before a Salesforce call gives up (1 to 86400)",
+    };
+    BROWSER = Setting {
+        env: "SFCONNECT_BROWSER",
+        fallbacks: &["BROWSER"],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: Some("the system browser"),
+        help: "The browser `link` opens: a command, `%s` replaced by the URL (else the URL is \
+               appended); several commands may be separated by `:`",
+    };
+    AUDIENCE_URL = Setting {
+        env: "SF_AUDIENCE_URL",
+        fallbacks: &[],
+        flag: Some("--audience"),
+        read_by_clap: false,
+        config_key: None,
+        default: Some("https://test.salesforce.com for sandboxes and scratch orgs, else https://login.salesforce.com"),
+        help: "The `aud` of the assertions of `link --jwt`, read as the Salesforce CLI reads it",
+    };
+    NO_COLOR = Setting {
+        env: "NO_COLOR",
+        fallbacks: &[],
+        flag: Some("--color"),
+        read_by_clap: false,
+        config_key: None,
+        default: None,
+        help: "When set and not empty, no colour (no-color.org), unless --color always",
+    };
+}
