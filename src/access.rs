@@ -26,7 +26,7 @@ use crate::output;
 use crate::salesforce::errors::is_app_blocked;
 use crate::salesforce::hosts::{PRODUCTION, SANDBOX};
 use crate::salesforce::http::Http;
-use crate::salesforce::oauth::{AppConfig, PLATFORM_CLI};
+use crate::salesforce::oauth::{AppConfig, PLATFORM_CLI, Tokens};
 use crate::secrets::SecretStore;
 use crate::secrets::client_secret::{self, ForRefresh};
 use crate::secrets::credential::{self, Credential, Entry};
@@ -240,21 +240,27 @@ fn mint_headless(
         ..current
     };
     credential::save(store, &connection.id, &updated)?;
-    let issued_at = DateTime::from_timestamp_millis(tokens.issued_at_ms).unwrap_or_else(Utc::now);
     record(
         ctx,
         connection,
         Some(&tokens.instance_url),
         Some(Health::new(Status::Ok, "refreshed", Utc::now())),
     );
+    Ok(fresh(connection, tokens, credential_env))
+}
+
+/// The access of a new token: the connection as the answer names its
+/// instance now, issued when Salesforce says.
+fn fresh(connection: &Connection, tokens: Tokens, credential_env: Option<String>) -> Access {
+    let issued_at = DateTime::from_timestamp_millis(tokens.issued_at_ms).unwrap_or_else(Utc::now);
     let mut connection = connection.clone();
     connection.instance_url = tokens.instance_url;
-    Ok(Access {
+    Access {
         connection,
         token: tokens.access_token,
         issued_at,
         credential_env,
-    })
+    }
 }
 
 fn refresh(
@@ -317,7 +323,7 @@ fn refresh(
         return Err(refused);
     }
     let updated = Entry {
-        credential: Credential::RefreshToken(tokens.refresh_token.unwrap_or(refresh_token)),
+        credential: Credential::RefreshToken(tokens.refresh_token.take().unwrap_or(refresh_token)),
         access_token: Some(tokens.access_token.clone()),
         access_issued_at_ms: Some(tokens.issued_at_ms),
         client_secret,
@@ -333,17 +339,9 @@ fn refresh(
             connection.alias
         ));
     }
-    let issued_at = DateTime::from_timestamp_millis(tokens.issued_at_ms).unwrap_or_else(Utc::now);
     let health = Health::new(Status::Ok, "refreshed", Utc::now());
     record(ctx, connection, Some(&tokens.instance_url), Some(health));
-    let mut connection = connection.clone();
-    connection.instance_url = tokens.instance_url;
-    Ok(Access {
-        connection,
-        token: tokens.access_token,
-        issued_at,
-        credential_env: None,
-    })
+    Ok(fresh(connection, tokens, None))
 }
 
 /// Stores tokens holding a rotated refresh token; the old one died with the

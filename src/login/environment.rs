@@ -61,14 +61,7 @@ pub struct Probe {
 }
 
 /// Besides the browser setting (`settings::BROWSER`).
-const VARS: &[&str] = &[
-    "SSH_CONNECTION",
-    "SSH_TTY",
-    "SSH_CLIENT",
-    "DISPLAY",
-    "WAYLAND_DISPLAY",
-    "WSL_DISTRO_NAME",
-];
+const VARS: &[&str] = crate::settings::BROWSER_SITUATION;
 
 impl Probe {
     fn var(&self, name: &str) -> Option<&str> {

@@ -19,7 +19,7 @@ mod platform;
 mod source_scan;
 mod table;
 
-pub use platform::{PLATFORM, Platform, platform};
+pub use platform::{BROWSER_SITUATION, PLATFORM, PROXIES, Platform, platform};
 pub use table::*;
 
 use std::ffi::OsString;

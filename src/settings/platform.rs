@@ -9,18 +9,31 @@ pub struct Platform {
     pub why: &'static str,
 }
 
+/// The proxy variables, upper case first, as curl reads them.
+pub const PROXIES: &[&str] = &[
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
+/// What tells whether a browser can open here: SSH, a display, WSL.
+pub const BROWSER_SITUATION: &[&str] = &[
+    "SSH_CONNECTION",
+    "SSH_TTY",
+    "SSH_CLIENT",
+    "DISPLAY",
+    "WAYLAND_DISPLAY",
+    "WSL_DISTRO_NAME",
+];
+
 pub const PLATFORM: &[Platform] = &[
     Platform {
-        names: &[
-            "HTTPS_PROXY",
-            "https_proxy",
-            "HTTP_PROXY",
-            "http_proxy",
-            "ALL_PROXY",
-            "all_proxy",
-            "NO_PROXY",
-            "no_proxy",
-        ],
+        names: PROXIES,
         why: "proxies for Salesforce calls, read as curl reads them (plain http to a loopback address never goes through one)",
     },
     Platform {
@@ -28,14 +41,7 @@ pub const PLATFORM: &[Platform] = &[
         why: "set under CGI, where a request header could set HTTP_PROXY: no proxy is used (\"httpoxy\")",
     },
     Platform {
-        names: &[
-            "SSH_CONNECTION",
-            "SSH_TTY",
-            "SSH_CLIENT",
-            "DISPLAY",
-            "WAYLAND_DISPLAY",
-            "WSL_DISTRO_NAME",
-        ],
+        names: BROWSER_SITUATION,
         why: "whether `link` can open a browser here, or prints the URL and asks for the address it ends on",
     },
     Platform {

@@ -178,23 +178,14 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
     });
 
     // The network.
-    let proxies: Vec<(String, String)> = [
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-        "NO_PROXY",
-        "no_proxy",
-    ]
-    .iter()
-    .filter_map(|var| {
-        crate::settings::platform(var)
-            .filter(|v| !v.is_empty())
-            .map(|v| (var.to_string(), redact_credentials(&v)))
-    })
-    .collect();
+    let proxies: Vec<(String, String)> = crate::settings::PROXIES
+        .iter()
+        .filter_map(|var| {
+            crate::settings::platform(var)
+                .filter(|v| !v.is_empty())
+                .map(|v| (var.to_string(), redact_credentials(&v)))
+        })
+        .collect();
     findings.push(Finding {
         topic: "proxy",
         ok: true,

@@ -13,10 +13,11 @@
 //! stored. Neither kind holds one of the user's five approvals, so nothing
 //! is counted afterwards.
 
-use super::store::{replaceable, same_grant};
+use super::store::enter;
 use crate::app::Context;
 use crate::cli::LinkArgs;
 use crate::config::Config;
+use crate::connection_lock;
 use crate::error::{Error, Result};
 use crate::headless::{bad_key, key_from_pem};
 use crate::index::alias::Alias;
@@ -27,7 +28,6 @@ use crate::report::ConnectionView;
 use crate::retired;
 use crate::salesforce::client_credentials::{self, SECRET_ENV};
 use crate::salesforce::headless_errors::{Grant, Moment, explain};
-use crate::salesforce::hosts::choose_login_url;
 use crate::salesforce::http::Http;
 use crate::salesforce::identity;
 use crate::salesforce::jwt::{self, Claims};
@@ -75,25 +75,14 @@ pub fn run(ctx: &Context, args: &LinkArgs, settings: &Config) -> Result<()> {
             .with_hint("pass --client-id, or set SFCONNECT_CLIENT_ID or the client-id setting"));
         }
     };
-    let login = choose_login_url(
-        args.login_url.as_deref(),
-        args.domain.as_deref(),
-        args.sandbox,
-    )?;
-    if !login.changes.is_empty() {
-        output::note(&format!(
-            "using {} as the login URL ({})",
-            login.url,
-            login.changes.join("; ")
-        ));
-    }
+    let login_url = super::login_url(args)?;
     if let Some(alias) = &args.alias {
         Alias::new(alias.as_str())?;
     }
     ctx.registry.load()?;
     let plan = match kind {
-        Kind::Jwt => jwt_plan(args, client_id, login.url)?,
-        _ => client_credentials_plan(args, client_id, login.url)?,
+        Kind::Jwt => jwt_plan(args, client_id, login_url)?,
+        _ => client_credentials_plan(args, client_id, login_url)?,
     };
     let (store_kind, store) = super::open_store(ctx, args, settings)?;
     let http = Http::new()?;
@@ -276,7 +265,8 @@ fn keep(
         scopes: tokens.scopes.clone(),
         created_at: now,
         last_used_at: None,
-        last_refreshed_at: Some(now),
+        // Set by the first mint after this one, as for a browser link.
+        last_refreshed_at: None,
         store: store_kind,
         id: secrets::new_id(),
         app_name: None,
@@ -288,33 +278,11 @@ fn keep(
         access_issued_at_ms: Some(tokens.issued_at_ms),
         client_secret: None,
     };
+    // Held until the entry is written: until then the secret looks
+    // orphaned, and `doctor --clean` must not take it for one.
+    let _new = connection_lock::lock_id(ctx, &connection.id, &connection.alias)?;
     credential::save(store, &connection.id, &entry)?;
-    let updated = ctx.registry.update(|index| {
-        let mut connection = connection.clone();
-        // Linking again without --alias keeps the alias it had.
-        if args.alias.is_none()
-            && let Some(old) = index
-                .connections
-                .iter()
-                .find(|c| same_grant(c, &connection))
-        {
-            connection.alias = old.alias.clone();
-        }
-        let replaced = replaceable(index, &connection, args.force)?;
-        index
-            .connections
-            .retain(|c| !replaced.iter().any(|r| r.id == c.id));
-        index.retired.extend(replaced.iter().map(retired::record));
-        index.connections.push(connection.clone());
-        Ok((connection, replaced))
-    });
-    let (connection, replaced) = match updated {
-        Ok(done) => done,
-        Err(err) => {
-            let _ = store.delete(&connection.id);
-            return Err(err);
-        }
-    };
+    let (connection, replaced) = enter(ctx, args, &connection, store)?;
     for old in &replaced {
         match retired::settle(ctx, http, &retired::record(old)) {
             Ok(()) => output::note(&format!(

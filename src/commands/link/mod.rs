@@ -286,7 +286,9 @@ fn timeout_secs(args: &LinkArgs) -> u64 {
     args.timeout.unwrap_or(config::DEFAULT_TIMEOUT_SECS)
 }
 
-fn app_config(args: &LinkArgs) -> Result<AppConfig> {
+/// The login URL from --login-url, --domain or --sandbox, saying what
+/// was changed in a forgiving --login-url.
+pub(super) fn login_url(args: &LinkArgs) -> Result<String> {
     let login = choose_login_url(
         args.login_url.as_deref(),
         args.domain.as_deref(),
@@ -299,6 +301,11 @@ fn app_config(args: &LinkArgs) -> Result<AppConfig> {
             login.changes.join("; ")
         ));
     }
+    Ok(login.url)
+}
+
+fn app_config(args: &LinkArgs) -> Result<AppConfig> {
+    let login_url = login_url(args)?;
     let client_id = match args.client_id.as_deref().map(str::trim) {
         Some(id) if !id.is_empty() => id.to_string(),
         _ => {
@@ -309,7 +316,7 @@ fn app_config(args: &LinkArgs) -> Result<AppConfig> {
         }
     };
     Ok(AppConfig {
-        login_url: login.url,
+        login_url,
         client_id,
         // The secret of the app being linked; `store` keeps it with the
         // connection, the only one it is ever sent for.

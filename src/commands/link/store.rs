@@ -93,32 +93,7 @@ pub fn store_login(
         // orphaned, and `doctor --clean` must not take it for one.
         let _new = connection_lock::lock_id(ctx, &connection.id, &connection.alias)?;
         save_tokens(store, &connection.id, &secret)?;
-        let replaced = ctx.registry.update(|index| {
-            let mut connection = connection.clone();
-            // Re-linking without --alias keeps the alias it had.
-            if args.alias.is_none()
-                && let Some(old) = index
-                    .connections
-                    .iter()
-                    .find(|c| same_grant(c, &connection))
-            {
-                connection.alias = old.alias.clone();
-            }
-            let replaced = replaceable(index, &connection, args.force)?;
-            index
-                .connections
-                .retain(|c| !replaced.iter().any(|r| r.id == c.id));
-            index.retired.extend(replaced.iter().map(retired::record));
-            index.connections.push(connection.clone());
-            Ok((connection, replaced))
-        });
-        match replaced {
-            Ok(done) => Ok(done),
-            Err(e) => {
-                let _ = store.delete(&connection.id);
-                Err(e)
-            }
-        }
+        enter(ctx, args, &connection, store)
     })();
     match stored {
         Ok((connection, replaced)) => {
@@ -199,6 +174,41 @@ fn replaced_what(old: &Connection, new: &Connection) -> String {
     } else {
         format!("replaced {} with {}", old.alias, new.alias)
     }
+}
+
+/// Writes the index entry of a new connection whose secret is stored:
+/// linking again without --alias keeps the alias it had, and an older
+/// connection of the same user, org and app is replaced (in the same write,
+/// moved to `retired` to be revoked). When the entry cannot be written the
+/// secret is deleted, so nothing is left without its entry.
+pub(super) fn enter(
+    ctx: &Context,
+    args: &LinkArgs,
+    connection: &Connection,
+    store: &dyn SecretStore,
+) -> Result<(Connection, Vec<Connection>)> {
+    let updated = ctx.registry.update(|index| {
+        let mut connection = connection.clone();
+        if args.alias.is_none()
+            && let Some(old) = index
+                .connections
+                .iter()
+                .find(|c| same_grant(c, &connection))
+        {
+            connection.alias = old.alias.clone();
+        }
+        let replaced = replaceable(index, &connection, args.force)?;
+        index
+            .connections
+            .retain(|c| !replaced.iter().any(|r| r.id == c.id));
+        index.retired.extend(replaced.iter().map(retired::record));
+        index.connections.push(connection.clone());
+        Ok((connection, replaced))
+    });
+    if updated.is_err() {
+        let _ = store.delete(&connection.id);
+    }
+    updated
 }
 
 /// Prints the new connection and how many of the user's five approvals for
