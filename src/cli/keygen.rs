@@ -6,7 +6,7 @@ use clap::Args;
 #[command(after_help = "EXAMPLES:\n  \
 sfconnect keygen                          # ./sfconnect.key and ./sfconnect.crt\n  \
 sfconnect keygen --dir ~/.ssh/salesforce --days 730 --cn ci-acme\n  \
-gh secret set SF_JWT_KEY < sfconnect.key   # into a CI secret, for --key-env")]
+gh secret set SF_JWT_KEY < sfconnect.key   # into a CI secret, for link --key-env SF_JWT_KEY")]
 pub struct KeygenArgs {
     /// Where to write sfconnect.key and sfconnect.crt (created if missing)
     #[arg(long, value_name = "DIR", default_value = ".")]

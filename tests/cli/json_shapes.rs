@@ -9,6 +9,7 @@
 //! and compares each documented example with them.
 
 use crate::support::Sandbox;
+use crate::support::headless::{JWT_CLIENT_ID, jwt_link, key_file, register_jwt_app};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -132,6 +133,13 @@ pub const TOKENS_APPROVALS_UNAVAILABLE: Shape = Shape {
     objects: &[("", &["alias", "available", "reason", "version"])],
 };
 
+/// A connection that holds no approval (JWT bearer, client credentials):
+/// nothing to count, a note instead.
+pub const TOKENS_APPROVALS_NOT_USED: Shape = Shape {
+    command: "sfconnect tokens approvals --json",
+    objects: &[("", &["alias", "kind", "note", "uses_approval", "version"])],
+};
+
 pub const CONFIG_LIST: Shape = Shape {
     command: "sfconnect config list --json",
     objects: &[
@@ -169,6 +177,7 @@ pub const SHAPES: &[&Shape] = &[
     &TOKENS_CHECK,
     &TOKENS_APPROVALS,
     &TOKENS_APPROVALS_UNAVAILABLE,
+    &TOKENS_APPROVALS_NOT_USED,
     &CONFIG_LIST,
     &DOCTOR,
 ];
@@ -290,6 +299,23 @@ fn tokens_approvals_counted_and_refused() {
         .expect(0)
         .json();
     assert_shape(&json, &TOKENS_APPROVALS_UNAVAILABLE);
+}
+
+#[test]
+fn tokens_approvals_of_a_jwt_connection() {
+    let sandbox = Sandbox::new();
+    register_jwt_app(&sandbox.fake, JWT_CLIENT_ID, "rsa2048-pkcs8.crt");
+    let key = key_file(&sandbox, "rsa2048-pkcs8.pem", 0o600);
+    let url = sandbox.fake.url();
+    let key = key.display().to_string();
+    sandbox
+        .run(&jwt_link(&url, &["--key-file", &key, "--alias", "ci"]))
+        .expect(0);
+    let json = sandbox
+        .run(&["tokens", "approvals", "ci", "--json"])
+        .expect(0)
+        .json();
+    assert_shape(&json, &TOKENS_APPROVALS_NOT_USED);
 }
 
 #[test]

@@ -15,6 +15,7 @@ mod exec;
 mod fake_server;
 mod files;
 mod hostile;
+mod json_docs;
 mod json_shapes;
 mod jwt;
 mod keychain;

@@ -141,6 +141,10 @@ pub const HELP_NOT_RUNNABLE: &[(&str, &str)] = &[
         "sends a file the reader brings, to a record id of theirs",
     ),
     (
+        "gh secret set SF_JWT_KEY < sfconnect.key",
+        "needs the GitHub CLI, a repository and a key made by keygen",
+    ),
+    (
         "sfconnect migrate prod --to keychain",
         "needs an OS keychain",
     ),
