@@ -4,25 +4,20 @@
 //! exists so fuzz targets (`fuzz/`) can drive the parsers directly: the
 //! callback judge, login-URL normalization, and the index and config readers.
 
-pub mod access;
 pub mod app;
-pub mod approvals;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod connection_lock;
 pub mod error;
-pub mod headless;
-pub mod health;
 pub mod index;
 pub mod keys;
 pub mod login;
 pub mod output;
 pub mod report;
-pub mod retired;
 pub mod salesforce;
 pub mod secrets;
 pub mod settings;
+pub mod tokens;
 
 use clap::{CommandFactory, Parser};
 

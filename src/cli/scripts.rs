@@ -2,7 +2,7 @@
 //! and how fresh their access token must be.
 
 use super::complete::complete_alias;
-use crate::access::Freshness;
+use crate::tokens::access::Freshness;
 use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
 

@@ -7,13 +7,13 @@
 //! request retried; other 401 bodies mean a policy block and are not
 //! retried (as jsforce does).
 
-use crate::access::{self, Access, Freshness};
 use crate::app::Context;
 use crate::cli::ApiArgs;
 use crate::error::{Error, Exit, Result};
 use crate::output;
 use crate::salesforce::http::{Http, read_answer};
 use crate::salesforce::oauth::host_of;
+use crate::tokens::access::{self, Access, Freshness};
 use reqwest::Method;
 use reqwest::blocking::Response;
 use url::Url;

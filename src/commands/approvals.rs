@@ -1,15 +1,15 @@
 //! `sfconnect tokens approvals [ALIAS]`: how many of the user's five
 //! approvals for this app are in use, and which one goes next.
 
-use crate::access::{self, Freshness};
 use crate::app::Context;
-use crate::approvals::{self, APPROVAL_LIMIT, Budget};
 use crate::cli::ApprovalsArgs;
 use crate::error::Result;
 use crate::index::connection::Connection;
 use crate::output;
 use crate::report::{self, ApprovalCount, ApprovalView, ApprovalsNotUsed, ApprovalsUnavailable};
 use crate::salesforce::http::Http;
+use crate::tokens::access::{self, Freshness};
+use crate::tokens::approvals::{self, APPROVAL_LIMIT, Budget};
 
 pub fn run(ctx: &Context, args: ApprovalsArgs) -> Result<()> {
     let index = ctx.registry.load()?;

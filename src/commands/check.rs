@@ -8,10 +8,10 @@
 use crate::app::Context;
 use crate::cli::CheckArgs;
 use crate::error::Result;
-use crate::health::{check, verdict};
 use crate::index::connection::Health;
 use crate::output;
 use crate::report::CheckReport;
+use crate::tokens::health::{check, verdict};
 
 pub fn run(ctx: &Context, args: CheckArgs) -> Result<()> {
     let results = check(ctx, &args.aliases, args.timeout)?;

@@ -10,10 +10,10 @@
 //! child's code, or 128+N when signal N ended it, as shells do (returned as
 //! `Exit::Command`; `run_cli` ends the process).
 
-use crate::access;
 use crate::app::Context;
 use crate::cli::ExecArgs;
 use crate::error::{Error, Exit, Result};
+use crate::tokens::access;
 use std::io::ErrorKind;
 use std::process::Command;
 

@@ -5,11 +5,11 @@
 use crate::app::Context;
 use crate::cli::ListArgs;
 use crate::error::Result;
-use crate::health;
 use crate::index::connection::{Connection, host_kind};
 use crate::output::{self, Style};
 use crate::report::ConnectionList;
 use crate::salesforce::errors::clean;
+use crate::tokens::health;
 use chrono::{DateTime, Utc};
 
 pub fn run(ctx: &Context, args: ListArgs) -> Result<()> {

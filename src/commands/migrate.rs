@@ -8,11 +8,11 @@
 
 use crate::app::Context;
 use crate::cli::MigrateArgs;
-use crate::connection_lock;
 use crate::error::{Error, Result};
 use crate::output;
 use crate::secrets::credential;
 use crate::secrets::{self, StoreKind};
+use crate::tokens::lock;
 
 pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
     let to = StoreKind::parse(&args.to)?;
@@ -20,7 +20,7 @@ pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
     let named = index.resolve(Some(&args.alias))?;
     // Under the connection's lock, so no refresh stores a rotated refresh
     // token in the old store after we copied the one it replaces.
-    let (_lock, connection) = connection_lock::lock(ctx, named)?;
+    let (_lock, connection) = lock::lock(ctx, named)?;
     if connection.store == to {
         output::note(&format!(
             "{} is already in the {} store",

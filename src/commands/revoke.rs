@@ -11,12 +11,11 @@
 //! between leaves at worst an orphaned secret, never an entry without one.
 //! An entry that fails its checks (`index::validate`) sends nothing
 //! anywhere: only `--local-only` forgets it.
-//! Each connection is revoked under its lock (`connection_lock`), so a
+//! Each connection is revoked under its lock (`tokens::lock`), so a
 //! refresh that rotates its token at the same moment is never outrun.
 
 use crate::app::Context;
 use crate::cli::RevokeArgs;
-use crate::connection_lock;
 use crate::error::{Error, Result};
 use crate::index::alias::Alias;
 use crate::index::connection::Connection;
@@ -26,6 +25,7 @@ use crate::report::{self, RevokeReport, RevokeResult};
 use crate::salesforce::http::Http;
 use crate::salesforce::revoke::{Revoked, revoke};
 use crate::secrets::credential;
+use crate::tokens::lock;
 
 enum Outcome {
     Revoked,
@@ -152,7 +152,7 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
 fn revoke_one(ctx: &Context, http: Option<&Http>, connection: &Connection) -> Result<Outcome> {
     // Under the connection's lock: a refresh running now finishes first, and
     // the token revoked is the one it stored, not the one it rotated away.
-    let (_lock, entry) = connection_lock::lock_if_named(ctx, connection)?;
+    let (_lock, entry) = lock::lock_if_named(ctx, connection)?;
     let connection = &entry;
     let store = ctx.store_of(connection);
     let outcome = match http {

@@ -4,12 +4,12 @@
 //! stdout, every message on stderr, exit codes to branch on. A young cached
 //! token is printed without any network call.
 
-use crate::access;
 use crate::app::Context;
 use crate::cli::{TokenArgs, TokenFormat};
 use crate::error::Result;
 use crate::output;
 use crate::report::TokenReport;
+use crate::tokens::access;
 
 pub fn run(ctx: &Context, args: TokenArgs) -> Result<()> {
     let index = ctx.registry.load()?;

@@ -42,7 +42,7 @@ table! {
         read_by_clap: false,
         config_key: None,
         default: None,
-        help: "The app's consumer secret, only for apps that require one (never a flag, where \
+        help: "The app's consumer secret, for apps that require one and for `link --client-credentials` (never a flag, where \
                other users could read it); kept with the connection it was linked with",
     };
     PORT = Setting {

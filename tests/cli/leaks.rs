@@ -473,7 +473,7 @@ fn every_type_holding_a_secret_has_a_redacted_debug_or_none() {
     const { assert!(!IsDebug::<sfconnect::salesforce::oauth::PendingLogin>::DEBUG) };
     const { assert!(!IsDebug::<sfconnect::salesforce::oauth::AppConfig>::DEBUG) };
     const { assert!(!IsDebug::<sfconnect::salesforce::device::DeviceLogin>::DEBUG) };
-    const { assert!(!IsDebug::<sfconnect::access::Access>::DEBUG) };
+    const { assert!(!IsDebug::<sfconnect::tokens::access::Access>::DEBUG) };
     const { assert!(!IsDebug::<sfconnect::keys::private_key::RsaKey>::DEBUG) };
     const { assert!(!IsDebug::<sfconnect::login::listener::Event>::DEBUG) };
     const { assert!(!IsDebug::<sfconnect::login::listener::Callback>::DEBUG) };

@@ -7,11 +7,11 @@
 
 use super::Finding;
 use crate::app::Context;
-use crate::connection_lock;
 use crate::error::Result;
 use crate::index::connection::Index;
 use crate::report::OrphanReport;
 use crate::secrets::{self, SecretStore, StoreKind};
+use crate::tokens::lock;
 use std::collections::BTreeSet;
 
 /// The ids in `kind`'s store that the index refers to (as a connection's
@@ -162,8 +162,8 @@ fn remove_orphans(
     let mut removed = Vec::new();
     for id in found {
         // An id sfconnect did not make is no link's in progress.
-        let _lock = connection_lock::is_lock_name(id)
-            .then(|| connection_lock::lock_id(ctx, id, id))
+        let _lock = lock::is_lock_name(id)
+            .then(|| lock::lock_id(ctx, id, id))
             .transpose()?;
         let index = ctx.registry.load()?;
         if orphan_ids(&index, kind, store)?.is_some_and(|ids| ids.contains(id)) {

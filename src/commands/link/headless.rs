@@ -17,15 +17,12 @@ use super::store::enter;
 use crate::app::Context;
 use crate::cli::LinkArgs;
 use crate::config::Config;
-use crate::connection_lock;
 use crate::error::{Error, Result};
-use crate::headless::{bad_key, key_from_pem};
 use crate::index::alias::Alias;
 use crate::index::connection::{Connection, Kind};
 use crate::keys::private_key::RsaKey;
 use crate::output;
 use crate::report::ConnectionView;
-use crate::retired;
 use crate::salesforce::client_credentials::{self, SECRET_ENV};
 use crate::salesforce::headless_errors::{Grant, Moment, explain};
 use crate::salesforce::http::Http;
@@ -37,6 +34,9 @@ use crate::secrets::client_secret;
 use crate::secrets::credential::{self, Credential, Entry};
 use crate::secrets::secret::Secret;
 use crate::secrets::{self, SecretStore, StoreKind};
+use crate::tokens::headless::{bad_key, key_from_pem};
+use crate::tokens::lock;
+use crate::tokens::retired;
 use chrono::{SubsecRound, Utc};
 use std::io::{IsTerminal, Read};
 use std::path::Path;
@@ -280,7 +280,7 @@ fn keep(
     };
     // Held until the entry is written: until then the secret looks
     // orphaned, and `doctor --clean` must not take it for one.
-    let _new = connection_lock::lock_id(ctx, &connection.id, &connection.alias)?;
+    let _new = lock::lock_id(ctx, &connection.id, &connection.alias)?;
     credential::save(store, &connection.id, &entry)?;
     let (connection, replaced) = enter(ctx, args, &connection, store)?;
     for old in &replaced {

@@ -218,7 +218,7 @@ fn exchange_and_store(
     login: crate::salesforce::oauth::PendingLogin,
     code: &Secret,
     store: (StoreKind, &dyn SecretStore),
-) -> Result<crate::access::Access> {
+) -> Result<crate::tokens::access::Access> {
     let http = Http::new()?;
     let tokens = app.exchange_code(&http, login, code)?;
     store::store_login(ctx, args, app, scopes, &http, tokens, store)

@@ -8,23 +8,23 @@
 //! anything fails, revoke the fresh refresh token so it does not hold one of
 //! the user's five approvals (docs/salesforce-oauth.md §5).
 
-use crate::access::Access;
 use crate::app::Context;
-use crate::approvals;
 use crate::cli::LinkArgs;
-use crate::connection_lock;
 use crate::error::{Error, Result};
 use crate::index::alias::Alias;
 use crate::index::connection::{Connection, Index, Kind};
 use crate::output;
 use crate::report::ConnectionView;
-use crate::retired;
 use crate::salesforce::http::Http;
 use crate::salesforce::identity;
 use crate::salesforce::oauth::{AppConfig, Tokens};
 use crate::salesforce::revoke::revoke;
 use crate::secrets::secret::Secret;
 use crate::secrets::{self, SecretStore, StoreKind, StoredTokens, save_tokens};
+use crate::tokens::access::Access;
+use crate::tokens::approvals;
+use crate::tokens::lock;
+use crate::tokens::retired;
 use chrono::{DateTime, SubsecRound, Utc};
 
 /// Identify, store, replace. Any failure revokes the fresh refresh token.
@@ -91,7 +91,7 @@ pub fn store_login(
         };
         // Held until the entry is written: until then the secret looks
         // orphaned, and `doctor --clean` must not take it for one.
-        let _new = connection_lock::lock_id(ctx, &connection.id, &connection.alias)?;
+        let _new = lock::lock_id(ctx, &connection.id, &connection.alias)?;
         save_tokens(store, &connection.id, &secret)?;
         enter(ctx, args, &connection, store)
     })();

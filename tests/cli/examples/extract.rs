@@ -96,10 +96,6 @@ pub fn document_examples() -> Vec<Example> {
 /// place for a marker, so it is kept here.
 pub const HELP_NOT_RUNNABLE: &[(&str, &str)] = &[
     (
-        "gh secret set SF_JWT_KEY < sfconnect.key",
-        "needs the GitHub CLI, logged in to a repository",
-    ),
-    (
         "sfconnect link --sandbox --alias uat",
         "logs in at test.salesforce.com",
     ),

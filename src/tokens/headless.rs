@@ -156,7 +156,7 @@ mod tests {
 
     #[test]
     fn a_flattened_pem_from_ci_is_accepted() {
-        let pem = include_str!("../tests/fixtures/keys/rsa2048-pkcs1.pem");
+        let pem = include_str!("../../tests/fixtures/keys/rsa2048-pkcs1.pem");
         let flat = Secret::new(pem.trim().replace('\n', "\\n"));
         let key = key_from_pem(&flat, "SF_KEY").unwrap();
         assert_eq!(key.bits(), 2048);

@@ -9,13 +9,13 @@
 //! remembered in the index. Some orgs refuse the query: that is advice lost,
 //! never a failure of the command that asked.
 
-use crate::access::Access;
 use crate::app::Context;
 use crate::error::{Error, Result};
 use crate::index::connection::Connection;
 use crate::salesforce::errors::clean;
 use crate::salesforce::http::Http;
 use crate::salesforce::oauth::host_of;
+use crate::tokens::access::Access;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

@@ -4,7 +4,7 @@
 //! Salesforce does not say when an access token expires (its lifetime is the
 //! org's session timeout, at least 15 minutes; docs/salesforce-oauth.md §4), so a
 //! cached token is reused while younger than a maximum age. A refresh runs
-//! under a cross-process lock per connection (`connection_lock`); after
+//! under a cross-process lock per connection (`tokens::lock`); after
 //! taking it we re-read the index entry and the store, because another
 //! process may have refreshed (or rotated the refresh token), moved the
 //! secret or revoked the connection while we waited, and reusing a rotated
@@ -17,7 +17,6 @@
 
 use crate::app::Context;
 use crate::config::Config;
-use crate::connection_lock;
 use crate::error::{Error, Exit, Result};
 use crate::index::connection::{Connection, Health};
 use crate::index::status::Status;
@@ -32,6 +31,7 @@ use crate::secrets::client_secret::{self, ForRefresh};
 use crate::secrets::credential::{self, Credential, Entry};
 use crate::secrets::secret::Secret;
 use crate::settings;
+use crate::tokens::lock;
 use chrono::{DateTime, SubsecRound, Utc};
 use std::time::{Duration, Instant};
 
@@ -125,7 +125,7 @@ pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> R
     let waiting = Instant::now();
     // The entry as it is now: another process may have moved its secret to
     // another store (`migrate`) while we waited.
-    let (_lock, entry) = connection_lock::lock(ctx, connection)?;
+    let (_lock, entry) = lock::lock(ctx, connection)?;
     let connection = &entry;
     output::debug(&format!(
         "{alias}: refresh lock taken after {} ms",
@@ -215,7 +215,7 @@ fn mint_headless(
     current: Entry,
 ) -> Result<Access> {
     let http = Http::new()?;
-    let mut tokens = match crate::headless::mint(&http, connection, &current.credential) {
+    let mut tokens = match crate::tokens::headless::mint(&http, connection, &current.credential) {
         Ok(tokens) => tokens,
         Err(err) => {
             let status = status_of(&err);
@@ -463,7 +463,7 @@ pub fn record(
 /// The command that links this connection again, same host and app.
 pub fn relink_command(connection: &Connection) -> String {
     if !connection.kind.uses_refresh_token() {
-        return crate::headless::relink_command(connection);
+        return crate::tokens::headless::relink_command(connection);
     }
     let mut command = format!("sfconnect link --alias {}", connection.alias);
     match connection.login_url.as_str() {

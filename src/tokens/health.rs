@@ -7,7 +7,6 @@
 //! revoked or pushed out by the five-approval limit. `tokens list` shows
 //! the recorded verdicts later without a network call.
 
-use crate::access::{self, Freshness};
 use crate::app::Context;
 use crate::error::{Error, Exit, Result};
 use crate::index::connection::{Connection, Health};
@@ -15,6 +14,7 @@ use crate::index::status::Status;
 use crate::index::validate;
 use crate::output;
 use crate::salesforce::http;
+use crate::tokens::access::{self, Freshness};
 use chrono::Utc;
 use std::time::Duration;
 
@@ -64,7 +64,7 @@ pub fn check(
         .collect();
     record(ctx, &results);
     if let Ok(http) = http::Http::new() {
-        crate::retired::retry(ctx, &http, &[]);
+        crate::tokens::retired::retry(ctx, &http, &[]);
     }
     let mut all: Vec<(String, Health)> = results
         .into_iter()

@@ -11,7 +11,6 @@
 //! fails its checks (`index::validate`).
 
 use crate::app::Context;
-use crate::connection_lock;
 use crate::error::Result;
 use crate::index::connection::{Connection, Retired};
 use crate::index::validate;
@@ -19,6 +18,7 @@ use crate::output;
 use crate::salesforce::http::Http;
 use crate::salesforce::revoke::revoke;
 use crate::secrets::credential;
+use crate::tokens::lock;
 use chrono::{SubsecRound, Utc};
 
 /// The record of a replaced connection, written in the same index update
@@ -70,7 +70,7 @@ fn revoke_and_forget(ctx: &Context, http: &Http, retired: &Retired) -> Result<()
     validate::retired(retired)?;
     // A refresh of the old connection that started before it was replaced
     // may still store a rotated token: wait for it, and revoke that one.
-    let _lock = connection_lock::lock_id(ctx, &retired.id, &retired.alias)?;
+    let _lock = lock::lock_id(ctx, &retired.id, &retired.alias)?;
     let store = ctx.store(retired.store);
     if let Some(entry) = credential::load(store.as_ref(), &retired.id, retired.kind)?
         && let Some(token) = entry.revocable()
