@@ -6,8 +6,9 @@
 //! which end with one clear error, exit 5, in bounded time, never quoting
 //! the body.
 
-use crate::login::{Live, callback_port, target_of};
 use crate::support::fake_salesforce::hostile::{HOSTILE_MARKER, HostileFront, TokenAnswer};
+use crate::support::listener::{callback_port, raw_get, target_of};
+use crate::support::live::Live;
 use crate::support::{Run, Sandbox, link_args};
 use serde_json::Value;
 use std::io::{Read, Write};
@@ -205,7 +206,7 @@ fn listener_abuse_never_wins_and_the_genuine_callback_still_links() {
     }
 
     // The genuine callback, with every abusive connection still open.
-    let (status, body) = crate::login::raw_get(addr, &host, &genuine);
+    let (status, body) = raw_get(addr, &host, &genuine);
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("Linked"), "{body}");
     let run = live.finish().expect(0);
@@ -286,6 +287,6 @@ fn bad_answers_to_the_code_exchange_store_nothing() {
             1,
             "{answer:?}: the code is exchanged once"
         );
-        crate::login::assert_nothing_stored(&sandbox);
+        crate::support::leak_checks::assert_nothing_stored(&sandbox);
     }
 }

@@ -18,7 +18,7 @@ fn nothing_linked_is_an_empty_list() {
     let sandbox = Sandbox::new();
     let run = sandbox.run(&["tokens", "list"]).expect(0);
     assert_eq!(run.stdout, "");
-    assert!(run.stderr.contains("No connections yet"), "{}", run.stderr);
+    run.says(&["No connections yet"]);
     let run = sandbox.run(&["tokens", "list", "--json"]).expect(0);
     assert_eq!(
         run.json(),
@@ -32,8 +32,7 @@ fn nothing_linked_is_an_empty_list() {
 
 #[test]
 fn table_and_json_are_sorted_by_alias() {
-    let sandbox = Sandbox::new();
-    sandbox.link(&["--alias", "zeta"]).expect(0);
+    let sandbox = Sandbox::linked("zeta");
     sandbox.fake.add_user(second_user());
     sandbox.fake.set_current_user("bob@example.com.uat");
     sandbox.link(&["--alias", "alpha"]).expect(0);
@@ -95,8 +94,7 @@ fn table_and_json_are_sorted_by_alias() {
 
 #[test]
 fn listing_touches_neither_network_nor_keychain() {
-    let mut sandbox = Sandbox::new();
-    sandbox.link(&["--alias", "prod"]).expect(0);
+    let mut sandbox = Sandbox::linked("prod");
     let seen = sandbox.fake.requests().len();
     sandbox.fake.knobs().fail_status = Some(503);
     // A keychain that cannot work must not matter either.
@@ -122,12 +120,7 @@ fn a_corrupt_index_is_reported_and_kept() {
             vec!["revoke", "prod"],
             vec!["link", "--no-browser", "--port", "0", "--timeout", "1"],
         ] {
-            let run = sandbox.run(&args).expect(1);
-            assert!(
-                run.stderr.contains("index.json"),
-                "{args:?}: {}",
-                run.stderr
-            );
+            sandbox.run(&args).expect_error(1, &["index.json"]);
             assert_eq!(
                 std::fs::read_to_string(&path).unwrap(),
                 bad,

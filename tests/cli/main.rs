@@ -4,15 +4,19 @@
 
 mod api;
 mod approvals;
+mod check;
+mod completions;
 mod concurrency;
 mod config;
 #[cfg(target_os = "linux")]
 mod crash;
 mod docs;
+mod doctor;
 mod examples;
 mod exec;
-mod fake_server;
+mod fake_salesforce_selftest;
 mod files;
+mod help;
 mod hostile;
 mod json_shapes;
 mod keychain;
@@ -23,11 +27,11 @@ mod list;
 mod listener_security;
 #[cfg(target_os = "linux")]
 mod locks;
-mod login;
+mod man;
 mod network;
+mod output;
 mod passphrase;
 mod revoke;
-mod shell;
 mod stores;
 mod support;
 mod token;

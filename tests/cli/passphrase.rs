@@ -61,15 +61,12 @@ fn a_passphrase_command_that_never_ends_is_stopped_with_6() {
         ),
     );
     sandbox.set_env("SFCONNECT_STORE_PASSPHRASE_TIMEOUT", "1");
-    let run = sandbox.link(&["--alias", "prod"]).expect(6);
-    assert!(
-        run.stderr
-            .contains("SFCONNECT_STORE_PASSPHRASE_CMD did not finish within 1 s"),
-        "{run:#?}"
-    );
-    assert!(
-        run.stderr.contains("SFCONNECT_STORE_PASSPHRASE_TIMEOUT"),
-        "{run:#?}"
+    sandbox.link(&["--alias", "prod"]).expect_error(
+        6,
+        &[
+            "SFCONNECT_STORE_PASSPHRASE_CMD did not finish within 1 s",
+            "SFCONNECT_STORE_PASSPHRASE_TIMEOUT",
+        ],
     );
     assert_eq!(sandbox.fake.requests().len(), 0, "no login was wasted");
     // Both were killed: wait (boundedly) for the kernel to finish them off.
@@ -85,9 +82,7 @@ fn a_passphrase_command_that_never_ends_is_stopped_with_6() {
     }
 
     sandbox.set_env("SFCONNECT_STORE_PASSPHRASE_TIMEOUT", "later");
-    let run = sandbox.link(&["--alias", "prod"]).expect(2);
-    assert!(
-        run.stderr.contains("SFCONNECT_STORE_PASSPHRASE_TIMEOUT"),
-        "{run:#?}"
-    );
+    sandbox
+        .link(&["--alias", "prod"])
+        .expect_error(2, &["SFCONNECT_STORE_PASSPHRASE_TIMEOUT"]);
 }
