@@ -5,12 +5,14 @@
 
 use crate::support::{Run, Sandbox};
 use std::fs;
+#[cfg(unix)]
 use std::path::Path;
 
 /// Commands that read the index, and those that would write it.
 const READERS: &[&[&str]] = &[&["tokens", "list"], &["token", "prod"], &["revoke", "prod"]];
 
 /// The file's bytes (or link target) before and after must be the same.
+#[cfg(unix)]
 fn snapshot(path: &Path) -> (Option<Vec<u8>>, Option<std::path::PathBuf>) {
     (fs::read(path).ok(), fs::read_link(path).ok())
 }
@@ -143,6 +145,8 @@ fn a_huge_index_or_config_is_refused_unread() {
     sandbox.run(&["token", "prod"]).expect(0);
 }
 
+/// Symbolic links, as Unix makes them (Windows needs a privilege).
+#[cfg(unix)]
 #[test]
 fn symlinked_files_are_neither_read_nor_written_through() {
     let sandbox = Sandbox::linked("prod");

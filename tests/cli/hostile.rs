@@ -7,7 +7,7 @@
 //! the body.
 
 use crate::support::fake_salesforce::hostile::{HOSTILE_MARKER, HostileFront, TokenAnswer};
-use crate::support::listener::{callback_port, raw_get, target_of};
+use crate::support::listener::{callback_from_browser_log, callback_port, raw_get, target_of};
 use crate::support::live::Live;
 use crate::support::{Run, Sandbox, link_args};
 use serde_json::Value;
@@ -40,17 +40,6 @@ fn get(target: &str, host: &str) -> Vec<u8> {
     format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").into_bytes()
 }
 
-/// The callback address the test browser was redirected to (not followed).
-fn genuine_callback(sandbox: &Sandbox) -> String {
-    let events = sandbox.browser_events();
-    events
-        .iter()
-        .find(|e| e["event"] == "authorize")
-        .and_then(|e| e["location"].as_str())
-        .unwrap_or_else(|| panic!("no authorize redirect: {events:?}"))
-        .to_string()
-}
-
 #[test]
 fn listener_abuse_never_wins_and_the_genuine_callback_still_links() {
     let mut sandbox = Sandbox::new();
@@ -61,7 +50,7 @@ fn listener_abuse_never_wins_and_the_genuine_callback_still_links() {
     let port = callback_port(&stderr);
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let host = format!("localhost:{port}");
-    let genuine = target_of(&genuine_callback(&sandbox));
+    let genuine = target_of(&callback_from_browser_log(&sandbox));
     let query = genuine.split_once('?').unwrap().1.to_string();
     let param = |name: &str| {
         url::form_urlencoded::parse(query.as_bytes())

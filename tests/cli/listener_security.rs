@@ -25,6 +25,7 @@ struct Waiting {
     port: u16,
     /// Path and query of the genuine callback (the test browser's login).
     genuine: String,
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     stderr: String,
 }
 

@@ -12,6 +12,8 @@ mod config;
 mod crash;
 mod docs;
 mod doctor;
+// The examples are POSIX shell, run by bash in a process group.
+#[cfg(unix)]
 mod examples;
 mod exec;
 mod fake_salesforce_selftest;
@@ -20,6 +22,7 @@ mod help;
 mod hostile;
 mod json_shapes;
 mod keychain;
+#[cfg(target_os = "linux")]
 mod keyutils;
 mod leaks;
 mod link;
@@ -33,6 +36,8 @@ mod output;
 mod passphrase;
 mod revoke;
 mod stores;
+// Some harness serves only the Linux-only tests (crash, locks, keyutils).
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 mod support;
 mod token;
 mod trust;

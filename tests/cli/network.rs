@@ -36,6 +36,8 @@ fn calls_go_through_the_proxy_unless_no_proxy_says_otherwise() {
     std::fs::write(&path, original).unwrap();
 }
 
+/// `RefusingPort` binds without listening through the Unix socket calls.
+#[cfg(unix)]
 #[test]
 fn failures_name_the_host_and_what_failed() {
     let mut sandbox = Sandbox::linked("prod");

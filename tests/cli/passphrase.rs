@@ -3,10 +3,13 @@
 //! not finish in time is stopped, with everything it started, exit 6.
 
 use crate::support::Sandbox;
+#[cfg(target_os = "linux")]
 use std::path::Path;
+#[cfg(target_os = "linux")]
 use std::time::{Duration, Instant};
 
 /// Whether the process has ended (gone, or a zombie nobody reaped yet).
+#[cfg(target_os = "linux")]
 fn has_ended(pid: &str) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .map(|stat| {
@@ -16,6 +19,7 @@ fn has_ended(pid: &str) -> bool {
         .unwrap_or(true)
 }
 
+#[cfg(target_os = "linux")]
 fn read_pid(path: &Path) -> String {
     std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))

@@ -65,6 +65,8 @@ fn server_down_keeps_everything() {
     }
 }
 
+/// `RefusingPort` binds without listening through the Unix socket calls.
+#[cfg(unix)]
 #[test]
 fn unreachable_server_keeps_everything() {
     let sandbox = Sandbox::new();

@@ -2,11 +2,13 @@
 //! timeouts, and migrate between stores.
 
 use crate::support::Sandbox;
-use std::os::unix::net::UnixListener;
+#[cfg(target_os = "linux")]
 use std::process::Command;
 
 /// A D-Bus address whose listener accepts connections and never answers.
-fn hung_bus(sandbox: &Sandbox) -> (UnixListener, String) {
+#[cfg(target_os = "linux")]
+fn hung_bus(sandbox: &Sandbox) -> (std::os::unix::net::UnixListener, String) {
+    use std::os::unix::net::UnixListener;
     let path = sandbox.config_dir().with_file_name("hung-bus");
     let listener = UnixListener::bind(&path).unwrap();
     let accepting = listener.try_clone().unwrap();
@@ -77,6 +79,8 @@ fn the_encrypted_file_store_needs_the_right_passphrase() {
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
 
+/// The Secret Service is reached over D-Bus on Linux only.
+#[cfg(target_os = "linux")]
 #[test]
 fn a_hung_keychain_times_out_with_6() {
     let mut sandbox = Sandbox::new();
@@ -90,6 +94,7 @@ fn a_hung_keychain_times_out_with_6() {
     assert_eq!(sandbox.fake.requests().len(), 0, "no login was wasted");
 }
 
+#[cfg(target_os = "linux")]
 fn keyctl_available() -> bool {
     Command::new("keyctl")
         .args(["session", "-", "true"])
@@ -97,6 +102,8 @@ fn keyctl_available() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// The kernel keyring (keyutils) is Linux's.
+#[cfg(target_os = "linux")]
 #[test]
 fn the_kernel_keyring_store_end_to_end() {
     if !keyctl_available() {

@@ -3,23 +3,12 @@
 
 use crate::support::fake_salesforce::FAKE_CLIENT_ID;
 use crate::support::leak_checks::assert_nothing_stored;
-use crate::support::listener::{callback_port, held_port, raw_get, target_of};
+use crate::support::listener::{
+    callback_from_browser_log, callback_port, held_port, raw_get, target_of,
+};
 use crate::support::live::Live;
 use crate::support::{Sandbox, link_args};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
-
-/// The callback address the test browser was sent to (it did not follow).
-fn callback_from_browser_log(sandbox: &Sandbox) -> String {
-    let events = sandbox.browser_events();
-    let authorize = events
-        .iter()
-        .find(|e| e["event"] == "authorize")
-        .unwrap_or_else(|| panic!("no authorize event: {events:?}"));
-    authorize["location"]
-        .as_str()
-        .expect("a redirect")
-        .to_string()
-}
 
 #[test]
 fn busy_ports_name_the_port_the_holder_and_the_list() {

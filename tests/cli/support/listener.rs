@@ -3,6 +3,7 @@
 //! address it prints, raw requests with a chosen Host header, and ports a
 //! test holds busy.
 
+use super::Sandbox;
 use super::live::PATIENCE;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -78,4 +79,17 @@ pub fn held_port() -> (TcpListener, u16) {
     let holder = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
     let port = holder.local_addr().unwrap().port();
     (holder, port)
+}
+
+/// The callback address the test browser was redirected to, unfollowed
+/// (with `TEST_BROWSER_SKIP_CALLBACK` set): the genuine callback a test can
+/// send when it chooses.
+pub fn callback_from_browser_log(sandbox: &Sandbox) -> String {
+    let events = sandbox.browser_events();
+    events
+        .iter()
+        .find(|e| e["event"] == "authorize")
+        .and_then(|e| e["location"].as_str())
+        .unwrap_or_else(|| panic!("no authorize redirect: {events:?}"))
+        .to_string()
 }

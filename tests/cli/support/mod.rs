@@ -8,6 +8,7 @@
 
 mod expect;
 pub mod fake_salesforce;
+#[cfg(target_os = "linux")]
 pub mod keyring;
 pub mod leak_checks;
 mod linked;
@@ -16,6 +17,7 @@ pub mod live;
 #[cfg(target_os = "linux")]
 pub mod locks;
 pub mod proxy;
+#[cfg(unix)]
 pub mod refusing;
 pub mod shell;
 pub mod stand_in;
