@@ -1,17 +1,8 @@
 //! `sfconnect tokens list`: table, JSON, empty, and reading only the index.
 
 use crate::support::Sandbox;
-use crate::support::fake_salesforce::{DEFAULT_ORG_ID, DEFAULT_USERNAME, FakeUser};
-
-pub fn second_user() -> FakeUser {
-    FakeUser {
-        username: "bob@example.com.uat".into(),
-        user_id: "005000000000002AAA".into(),
-        org_id: "00D000000000002EAA".into(),
-        display_name: "Bob".into(),
-        email: "bob@example.com".into(),
-    }
-}
+use crate::support::fake_salesforce::{DEFAULT_ORG_ID, DEFAULT_USERNAME};
+use crate::support::users::bob_in_another_org;
 
 #[test]
 fn nothing_linked_is_an_empty_list() {
@@ -33,7 +24,7 @@ fn nothing_linked_is_an_empty_list() {
 #[test]
 fn table_and_json_are_sorted_by_alias() {
     let sandbox = Sandbox::linked("zeta");
-    sandbox.fake.add_user(second_user());
+    sandbox.fake.add_user(bob_in_another_org());
     sandbox.fake.set_current_user("bob@example.com.uat");
     sandbox.link(&["--alias", "alpha"]).expect(0);
 

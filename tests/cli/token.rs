@@ -121,7 +121,9 @@ fn choosing_the_connection() {
     let only = sandbox.run(&["token"]).expect(0);
     assert_eq!(only.stdout.trim(), sandbox.access_token("one"));
 
-    sandbox.fake.add_user(crate::list::second_user());
+    sandbox
+        .fake
+        .add_user(crate::support::users::bob_in_another_org());
     sandbox.fake.set_current_user("bob@example.com.uat");
     sandbox.link(&["--alias", "two"]).expect(0);
     let run = sandbox.run(&["token"]).expect_error(2, &["one, two"]);

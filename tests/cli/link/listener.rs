@@ -7,26 +7,31 @@ use crate::support::listener::{
     callback_from_browser_log, callback_port, held_port, raw_get, target_of,
 };
 use crate::support::live::Live;
-use crate::support::{Sandbox, link_args};
+use crate::support::{Run, Sandbox, link_args};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+
+/// `link` at the fake, listening on the first free port of `ports`.
+fn link_on_ports(sandbox: &Sandbox, ports: &str) -> Run {
+    let url = sandbox.fake.url();
+    sandbox.run(&[
+        "link",
+        "--login-url",
+        &url,
+        "--client-id",
+        FAKE_CLIENT_ID,
+        "--port",
+        ports,
+        "--timeout",
+        "20",
+    ])
+}
 
 #[test]
 fn busy_ports_name_the_port_the_holder_and_the_list() {
     let sandbox = Sandbox::new();
-    let url = sandbox.fake.url();
     let ((_a, first), (_b, second)) = (held_port(), held_port());
     let ports = format!("{first},{second}");
-    let run = sandbox
-        .run(&[
-            "link",
-            "--login-url",
-            &url,
-            "--client-id",
-            FAKE_CLIENT_ID,
-            "--port",
-            &ports,
-        ])
-        .expect(7);
+    let run = link_on_ports(&sandbox, &ports).expect(7);
     for port in [first, second] {
         run.says(&[&format!("port {port} is in use")]);
     }
@@ -46,23 +51,10 @@ fn busy_ports_name_the_port_the_holder_and_the_list() {
 #[test]
 fn the_next_port_of_the_list_is_used_when_the_first_is_busy() {
     let sandbox = Sandbox::new();
-    let url = sandbox.fake.url();
     let (_holder, busy) = held_port();
     // 0: a port the OS picks, so no other process can take it in between.
     let ports = format!("{busy},0");
-    let run = sandbox
-        .run(&[
-            "link",
-            "--login-url",
-            &url,
-            "--client-id",
-            FAKE_CLIENT_ID,
-            "--port",
-            &ports,
-            "--timeout",
-            "20",
-        ])
-        .expect(0);
+    let run = link_on_ports(&sandbox, &ports).expect(0);
     run.says(&[&format!("port {busy} is in use")]);
     let free: u16 = run
         .stderr

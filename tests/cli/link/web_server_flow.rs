@@ -393,12 +393,14 @@ fn alias_rules() {
     sandbox.link(&["--alias", "prod"]).expect(0);
     // Another user logging in under a taken alias is refused, and the fresh
     // token is revoked so it does not hold one of that user's approvals.
-    sandbox.fake.add_user(crate::list::second_user());
+    sandbox
+        .fake
+        .add_user(crate::support::users::bob_in_another_org());
     sandbox.fake.set_current_user("bob@example.com.uat");
     sandbox
         .link(&["--alias", "prod"])
         .expect_error(2, &["already in use", "--force", "revoked at Salesforce"]);
-    let bob = crate::list::second_user();
+    let bob = crate::support::users::bob_in_another_org();
     assert!(
         sandbox
             .fake

@@ -21,6 +21,7 @@ pub mod proxy;
 pub mod refusing;
 pub mod shell;
 pub mod stand_in;
+pub mod users;
 
 use fake_salesforce::{FAKE_CLIENT_ID, FakeSalesforce};
 use serde_json::Value;

@@ -6,20 +6,13 @@
 
 use super::{edit_entry, route_everything_through};
 use crate::support::Sandbox;
-use crate::support::fake_salesforce::FakeUser;
 use crate::support::proxy::Proxy;
 use serde_json::Value;
 
 /// `good` (Ada) and `bad` (Bob), both linked through the fake.
 fn two_linked() -> Sandbox {
     let sandbox = Sandbox::linked("good");
-    sandbox.fake.add_user(FakeUser {
-        username: "bob@example.com".into(),
-        user_id: "005000000000002AAA".into(),
-        org_id: "00D000000000001EAA".into(),
-        display_name: "Bob Builder".into(),
-        email: "bob@example.com".into(),
-    });
+    sandbox.fake.add_user(crate::support::users::bob());
     sandbox.fake.set_current_user("bob@example.com");
     sandbox.link(&["--alias", "bad"]).expect(0);
     sandbox
