@@ -130,7 +130,7 @@ fn choosing_the_connection() {
     assert!(run.stdout.is_empty());
 
     let run = sandbox.run(&["token", "nope"]).expect(3);
-    assert!(run.stderr.contains("nope") && run.stderr.contains("one, two"));
+    run.says(&["nope", "one, two"]);
 
     sandbox.set_env("SFCONNECT_ALIAS", "two");
     let run = sandbox.run(&["token"]).expect(0);
