@@ -4,12 +4,6 @@
 use crate::support::Sandbox;
 use serde_json::Value;
 
-fn linked() -> Sandbox {
-    let sandbox = Sandbox::new();
-    sandbox.link(&["--alias", "prod"]).expect(0);
-    sandbox
-}
-
 fn last_rest_request(sandbox: &Sandbox) -> crate::support::fake_salesforce::Recorded {
     sandbox
         .fake
@@ -22,11 +16,8 @@ fn last_rest_request(sandbox: &Sandbox) -> crate::support::fake_salesforce::Reco
 
 #[test]
 fn get_sends_the_bearer_token_and_prints_the_body() {
-    let sandbox = linked();
-    let token = sandbox.tokens_of("prod")["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let sandbox = Sandbox::linked("prod");
+    let token = sandbox.access_token("prod");
     let run = sandbox
         .run(&[
             "api",
@@ -50,7 +41,7 @@ fn get_sends_the_bearer_token_and_prints_the_body() {
 
 #[test]
 fn post_patch_and_bodies_from_files_and_stdin() {
-    let sandbox = linked();
+    let sandbox = Sandbox::linked("prod");
     let run = sandbox
         .run(&[
             "api",
@@ -99,7 +90,7 @@ fn post_patch_and_bodies_from_files_and_stdin() {
 
 #[test]
 fn an_expired_session_is_refreshed_once_and_retried() {
-    let sandbox = linked();
+    let sandbox = Sandbox::linked("prod");
     // The org's session timeout ends the cached token's session.
     sandbox.fake.expire_access_tokens();
     let run = sandbox
@@ -118,11 +109,10 @@ fn an_expired_session_is_refreshed_once_and_retried() {
 
 #[test]
 fn non_2xx_prints_the_body_and_exits_8() {
-    let sandbox = linked();
+    let sandbox = Sandbox::linked("prod");
     let run = sandbox
         .run(&["api", "prod", "/services/data/v62.0/notfound"])
-        .expect(8);
-    assert!(run.stderr.contains("HTTP 404"), "{}", run.stderr);
+        .expect_error(8, &["HTTP 404"]);
     assert!(
         run.stdout.contains("NOT_FOUND"),
         "the body still goes to stdout: {}",
@@ -130,26 +120,22 @@ fn non_2xx_prints_the_body_and_exits_8() {
     );
 
     sandbox.fake.knobs().fail_paths = vec![("/services/data/".into(), 503)];
-    let run = sandbox
+    sandbox
         .run(&["api", "prod", "/services/data/v62.0/limits"])
-        .expect(5);
-    assert!(run.stderr.contains("HTTP 503"), "{}", run.stderr);
+        .expect_error(5, &["HTTP 503"]);
 }
 
 #[test]
 fn the_token_goes_nowhere_but_the_instance() {
-    let sandbox = linked();
+    let sandbox = Sandbox::linked("prod");
     let before = sandbox.fake.requests().len();
     for url in [
         "https://evil.example/services/data/",
         "http://127.0.0.2:1/x",
     ] {
-        let run = sandbox.run(&["api", "prod", url]).expect(2);
-        assert!(
-            run.stderr.contains("not on this connection's instance"),
-            "{}",
-            run.stderr
-        );
+        sandbox
+            .run(&["api", "prod", url])
+            .expect_error(2, &["not on this connection's instance"]);
     }
     let own = format!("{}/services/data/v62.0/limits", sandbox.fake.url());
     sandbox.run(&["api", "prod", &own]).expect(0);
@@ -166,7 +152,7 @@ fn the_token_goes_nowhere_but_the_instance() {
 /// still work.
 #[test]
 fn the_usage_line_names_an_optional_alias_and_a_path() {
-    let sandbox = linked();
+    let sandbox = Sandbox::linked("prod");
     let help = sandbox.run(&["api", "--help"]).expect(0).stdout;
     let usage = help.lines().find(|l| l.starts_with("Usage:")).unwrap();
     assert!(usage.ends_with("[ALIAS] <PATH>"), "{usage}");

@@ -175,115 +175,149 @@ fn killed_links_and_revokes_leave_a_readable_index_and_no_entry_without_its_secr
     eprintln!("crash test seed: {seed}");
     let sandbox = Sandbox::new();
     sandbox.fake.knobs().delay = DELAY;
-    let aliases = ["a", "b", "c"];
-    let (mut kills, mut finished) = (0, 0);
-    for round in 0..ROUNDS {
-        let linked: Vec<String> = std::fs::read_to_string(sandbox.config_dir().join("index.json"))
-            .ok()
-            .and_then(|text| serde_json::from_str::<Value>(&text).ok())
-            .and_then(|index| index["connections"].as_array().cloned())
-            .unwrap_or_default()
-            .iter()
-            .map(|c| c["alias"].as_str().unwrap().to_string())
-            .collect();
-        let url = sandbox.fake.url();
-        // Kill rounds go through every stall, first for links, then for
-        // revokes, and so on; the other rounds choose at random.
-        let complete = round % COMPLETE_EVERY == COMPLETE_EVERY - 1;
-        let kill_round = round - round / COMPLETE_EVERY;
-        let stall = STALLS[kill_round % STALLS.len()];
-        let wants_revoke = if complete {
-            rng.below(3) == 0
-        } else {
-            kill_round / STALLS.len() % 2 == 1
-        };
-        // A revoke only of a linked connection: an unknown alias ends at once.
-        let revoking = !linked.is_empty() && wants_revoke;
-        let revoked = linked.first().cloned().unwrap_or_default();
-        let args: Vec<&str> = if revoking {
-            vec!["revoke", &revoked]
-        } else {
-            let alias = aliases[rng.below(3) as usize];
-            link_args(&url, &["--timeout", "30", "--alias", alias, "--force"])
-        };
-        // A link also writes the secret file before it logs in (its probe of
-        // the store): it gets the lock only after the code exchange, which
-        // the fake holds until the test has it.
-        let after_login = !revoking && matches!(stall, Stall::Lock("secrets"));
-        let exchange = (after_login && !complete).then(|| {
-            sandbox
-                .fake
-                .hold_answers("/services/oauth2/token", Some("authorization_code"))
-        });
-        let held = match stall {
-            Stall::Lock(which) if !complete && exchange.is_none() => {
-                lock_path(&sandbox, which).map(|p| (hold(&p), p))
-            }
-            _ => None,
-        };
-        let mut child = sandbox
-            .command(&args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let what = format!("seed {seed}, round {round}: {args:?}, {stall:?}");
-        let held = match exchange {
-            Some(gate) => {
-                gate.wait_until_holding(1);
-                let path = lock_path(&sandbox, "secrets").unwrap();
-                let file = hold(&path);
-                gate.open();
-                sandbox.fake.knobs().holds.clear();
-                Some((file, path))
-            }
-            None => held,
-        };
-        if complete {
-            let status = child.wait().unwrap();
-            assert!(status.success(), "{what}: ended with {status}");
-            finished += 1;
-        } else {
-            match &held {
-                Some((_, path)) => {
-                    let waiting = wait_until_waiting_for(child.id(), path, || {
-                        child.try_wait().unwrap().is_some()
-                    });
-                    assert!(waiting, "{what}: ended before it reached the lock");
-                }
-                None => {
-                    let requests = if revoking {
-                        REVOKE_REQUESTS
-                    } else {
-                        LINK_REQUESTS
-                    };
-                    let window = (DELAY * requests).as_millis() as u64;
-                    std::thread::sleep(Duration::from_millis(rng.below(window)));
-                }
-            }
-            assert!(
-                child.try_wait().unwrap().is_none(),
-                "{what}: ended before the kill"
-            );
-            child.kill().unwrap(); // SIGKILL
-            child.wait().unwrap();
-            kills += 1;
-        }
-        drop(held);
-        let (referenced, stored) = ids_on_disk(&sandbox, seed);
-        let missing: Vec<_> = referenced.difference(&stored).collect();
-        assert!(
-            missing.is_empty(),
-            "{what}: entries without their secret: {missing:?}"
-        );
-    }
+    let kills = (0..ROUNDS)
+        .filter(|&round| run_round(&sandbox, &mut rng, seed, round) == Ended::Killed)
+        .count();
     assert_eq!(kills, ROUNDS - ROUNDS / COMPLETE_EVERY, "seed {seed}");
-    eprintln!("{kills} killed, {finished} finished");
+    eprintln!("{kills} killed, {} finished", ROUNDS - kills);
+    doctor_reports_then_cleans_exactly_the_orphans(&sandbox, seed);
+    every_connection_left_works(&sandbox);
+}
 
+/// How a round's command ended.
+#[derive(Debug, PartialEq)]
+enum Ended {
+    Killed,
+    Finished,
+}
+
+/// One round: a `link` or `revoke`, killed where its stall holds it (or,
+/// every `COMPLETE_EVERY`th round, run to the end); afterwards both files
+/// parse and every entry has its secret.
+fn run_round(sandbox: &Sandbox, rng: &mut Rng, seed: u64, round: usize) -> Ended {
+    let aliases = ["a", "b", "c"];
+    let linked: Vec<String> = std::fs::read_to_string(sandbox.config_dir().join("index.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+        .and_then(|index| index["connections"].as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .map(|c| c["alias"].as_str().unwrap().to_string())
+        .collect();
+    let url = sandbox.fake.url();
+    // Kill rounds go through every stall, first for links, then for
+    // revokes, and so on; the other rounds choose at random.
+    let complete = round % COMPLETE_EVERY == COMPLETE_EVERY - 1;
+    let kill_round = round - round / COMPLETE_EVERY;
+    let stall = STALLS[kill_round % STALLS.len()];
+    let wants_revoke = if complete {
+        rng.below(3) == 0
+    } else {
+        kill_round / STALLS.len() % 2 == 1
+    };
+    // A revoke only of a linked connection: an unknown alias ends at once.
+    let revoking = !linked.is_empty() && wants_revoke;
+    let revoked = linked.first().cloned().unwrap_or_default();
+    let args: Vec<&str> = if revoking {
+        vec!["revoke", &revoked]
+    } else {
+        let alias = aliases[rng.below(3) as usize];
+        link_args(&url, &["--timeout", "30", "--alias", alias, "--force"])
+    };
+    // A link also writes the secret file before it logs in (its probe of
+    // the store): it gets the lock only after the code exchange, which
+    // the fake holds until the test has it.
+    let after_login = !revoking && matches!(stall, Stall::Lock("secrets"));
+    let exchange = (after_login && !complete).then(|| {
+        sandbox
+            .fake
+            .hold_answers("/services/oauth2/token", Some("authorization_code"))
+    });
+    let held = match stall {
+        Stall::Lock(which) if !complete && exchange.is_none() => {
+            lock_path(sandbox, which).map(|p| (hold(&p), p))
+        }
+        _ => None,
+    };
+    let mut child = sandbox
+        .command(&args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let what = format!("seed {seed}, round {round}: {args:?}, {stall:?}");
+    let held = match exchange {
+        Some(gate) => {
+            gate.wait_until_holding(1);
+            let path = lock_path(sandbox, "secrets").unwrap();
+            let file = hold(&path);
+            gate.open();
+            sandbox.fake.knobs().holds.clear();
+            Some((file, path))
+        }
+        None => held,
+    };
+    if complete {
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{what}: ended with {status}");
+    } else {
+        let window = match &held {
+            Some((_, path)) => Err(path.as_path()),
+            None if revoking => Ok(DELAY * REVOKE_REQUESTS),
+            None => Ok(DELAY * LINK_REQUESTS),
+        };
+        kill_in_its_stall(&mut child, window, rng, &what);
+    }
+    drop(held);
+    let (referenced, stored) = ids_on_disk(sandbox, seed);
+    let missing: Vec<_> = referenced.difference(&stored).collect();
+    assert!(
+        missing.is_empty(),
+        "{what}: entries without their secret: {missing:?}"
+    );
+    if complete {
+        Ended::Finished
+    } else {
+        Ended::Killed
+    }
+}
+
+/// SIGKILLs `child` where it stalls: once it waits for the lock at the
+/// `Err` path, or at a random moment of the `Ok` time its requests to the
+/// slowed fake take at the least. It must still be running when killed.
+fn kill_in_its_stall(
+    child: &mut std::process::Child,
+    stall: Result<Duration, &std::path::Path>,
+    rng: &mut Rng,
+    what: &str,
+) {
+    match stall {
+        Err(path) => {
+            let waiting =
+                wait_until_waiting_for(child.id(), path, || child.try_wait().unwrap().is_some());
+            assert!(waiting, "{what}: ended before it reached the lock");
+        }
+        Ok(window) => {
+            let window = window.as_millis() as u64;
+            std::thread::sleep(Duration::from_millis(rng.below(window)));
+        }
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "{what}: ended before the kill"
+    );
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+}
+
+/// `doctor` reports every secret no entry refers to (one planted for sure)
+/// and removes nothing; `doctor --clean` removes exactly those, and no temp
+/// file is left.
+fn doctor_reports_then_cleans_exactly_the_orphans(sandbox: &Sandbox, seed: u64) {
     // A secret a crash could leave, planted for sure, besides any real ones.
-    plant_secret(&sandbox, "deadbeefdeadbeefdeadbeefdeadbeef");
-    let (referenced, stored) = ids_on_disk(&sandbox, seed);
+    plant_secret(sandbox, "deadbeefdeadbeefdeadbeefdeadbeef");
+    let (referenced, stored) = ids_on_disk(sandbox, seed);
     let expected: BTreeSet<String> = stored.difference(&referenced).cloned().collect();
     assert!(expected.contains("deadbeefdeadbeefdeadbeefdeadbeef"));
 
@@ -291,7 +325,7 @@ fn killed_links_and_revokes_leave_a_readable_index_and_no_entry_without_its_secr
     let (found, removed) = orphans_reported(&report);
     assert_eq!(found, expected, "seed {seed}: doctor found {report:#?}");
     assert!(removed.is_empty(), "doctor without --clean removes nothing");
-    assert_eq!(ids_on_disk(&sandbox, seed).1, stored, "nothing deleted");
+    assert_eq!(ids_on_disk(sandbox, seed).1, stored, "nothing deleted");
     let text = sandbox.run(&["doctor"]);
     assert!(
         text.stdout
@@ -304,7 +338,7 @@ fn killed_links_and_revokes_leave_a_readable_index_and_no_entry_without_its_secr
     let (left, removed) = orphans_reported(&cleaned);
     assert!(left.is_empty(), "seed {seed}: {cleaned:#?}");
     assert_eq!(removed, expected, "seed {seed}");
-    let (referenced_after, stored_after) = ids_on_disk(&sandbox, seed);
+    let (referenced_after, stored_after) = ids_on_disk(sandbox, seed);
     assert_eq!(referenced_after, referenced);
     assert_eq!(
         stored_after, referenced,
@@ -324,47 +358,19 @@ fn killed_links_and_revokes_leave_a_readable_index_and_no_entry_without_its_secr
         .filter(|n| n.ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
 
-    // Every connection left works, unless Salesforce no longer takes its
-    // refresh token: revoked by a revoke killed before it removed the entry,
-    // or by the five-approval limit, which killed links' grants fill up.
+/// Every connection left works, unless Salesforce no longer takes its
+/// refresh token: revoked by a revoke killed before it removed the entry,
+/// or by the five-approval limit, which killed links' grants fill up.
+fn every_connection_left_works(sandbox: &Sandbox) {
     let index = sandbox.index();
     for connection in index["connections"].as_array().unwrap() {
         let alias = connection["alias"].as_str().unwrap();
-        let id = connection["id"].as_str().unwrap();
-        let refresh = sandbox.stored_tokens(id).unwrap()["refresh_token"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let refresh = sandbox.refresh_token(alias);
         let live = sandbox.fake.is_refresh_token_live(&refresh);
         sandbox
             .run(&["token", alias, "--fresh"])
             .expect(if live { 0 } else { 4 });
     }
-}
-
-#[test]
-fn doctor_lists_and_cleans_a_dead_writers_temp_file_but_not_a_live_one() {
-    let sandbox = Sandbox::new();
-    sandbox.link(&["--alias", "prod"]).expect(0);
-    let dir = sandbox.config_dir();
-    // A pid that cannot be running (above the kernel's pid_max), and ours.
-    let dead = ".secrets.json.4194305.0123456789abcdef.tmp".to_string();
-    let live = format!(".secrets.json.{}.fedcba9876543210.tmp", std::process::id());
-    std::fs::write(dir.join(&dead), "{\"secrets\": {}}").unwrap();
-    std::fs::write(dir.join(&live), "{\"secrets\": {}}").unwrap();
-    let report = sandbox.run(&["doctor", "--json"]);
-    assert_eq!(
-        report.json()["leftover_temp_files"],
-        serde_json::json!([dead])
-    );
-    let cleaned = sandbox.run(&["doctor", "--clean"]);
-    assert!(
-        cleaned.stdout.contains(&format!("removed {dead}")),
-        "{cleaned:#?}"
-    );
-    assert!(!dir.join(&dead).exists());
-    assert!(dir.join(&live).exists(), "a running writer's file is kept");
-    // Nothing the index refers to was touched.
-    sandbox.run(&["token", "prod", "--fresh"]).expect(0);
 }

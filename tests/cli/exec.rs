@@ -4,12 +4,8 @@ use crate::support::Sandbox;
 
 #[test]
 fn the_command_gets_the_connection_in_its_environment() {
-    let sandbox = Sandbox::new();
-    sandbox.link(&["--alias", "prod"]).expect(0);
-    let token = sandbox.tokens_of("prod")["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let sandbox = Sandbox::linked("prod");
+    let token = sandbox.access_token("prod");
     let script =
         r#"printf '%s|%s|%s|%s' "$SF_ACCESS_TOKEN" "$SF_INSTANCE_URL" "$SF_USERNAME" "$SF_ORG_ID""#;
     let run = sandbox
@@ -43,8 +39,7 @@ fn the_command_gets_the_connection_in_its_environment() {
 
 #[test]
 fn stdio_passes_through_and_the_exit_code_is_the_commands() {
-    let sandbox = Sandbox::new();
-    sandbox.link(&["--alias", "prod"]).expect(0);
+    let sandbox = Sandbox::linked("prod");
     let run = sandbox
         .run_with_stdin(
             &[
@@ -59,7 +54,7 @@ fn stdio_passes_through_and_the_exit_code_is_the_commands() {
         )
         .expect(42);
     assert_eq!(run.stdout, "piped input\n");
-    assert!(run.stderr.contains("oops"));
+    run.says(&["oops"]);
     assert!(
         !run.stderr.contains("sfconnect"),
         "the command's own exit is not an error of ours: {}",
@@ -69,22 +64,16 @@ fn stdio_passes_through_and_the_exit_code_is_the_commands() {
         .run(&["exec", "prod", "--", "sh", "-c", "kill -TERM $$"])
         .expect(128 + 15);
     sandbox.run(&["exec", "prod", "--", "true"]).expect(0);
-    let run = sandbox
+    sandbox
         .run(&["exec", "prod", "--", "/nonexistent/command"])
-        .expect(127);
-    assert!(run.stderr.contains("/nonexistent/command"));
-    let run = sandbox.run(&["exec", "prod"]).expect(2);
-    assert!(run.stderr.contains("CMD"), "{}", run.stderr);
+        .expect_error(127, &["/nonexistent/command"]);
+    sandbox.run(&["exec", "prod"]).expect_error(2, &["CMD"]);
 }
 
 #[test]
 fn no_token_no_command() {
-    let sandbox = Sandbox::new();
-    sandbox.link(&["--alias", "prod"]).expect(0);
-    let refresh = sandbox.tokens_of("prod")["refresh_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let sandbox = Sandbox::linked("prod");
+    let refresh = sandbox.refresh_token("prod");
     sandbox.fake.revoke_refresh_token(&refresh);
     let marker = sandbox.config_dir().join("ran");
     let script = format!("touch '{}'", marker.display());

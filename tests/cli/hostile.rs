@@ -6,8 +6,9 @@
 //! which end with one clear error, exit 5, in bounded time, never quoting
 //! the body.
 
-use crate::login::{Live, callback_port, target_of};
 use crate::support::fake_salesforce::hostile::{HOSTILE_MARKER, HostileFront, TokenAnswer};
+use crate::support::listener::{callback_from_browser_log, callback_port, raw_get, target_of};
+use crate::support::live::Live;
 use crate::support::{Run, Sandbox, link_args};
 use serde_json::Value;
 use std::io::{Read, Write};
@@ -39,60 +40,33 @@ fn get(target: &str, host: &str) -> Vec<u8> {
     format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").into_bytes()
 }
 
-/// The callback address the test browser was redirected to (not followed).
-fn genuine_callback(sandbox: &Sandbox) -> String {
-    let events = sandbox.browser_events();
-    events
-        .iter()
-        .find(|e| e["event"] == "authorize")
-        .and_then(|e| e["location"].as_str())
-        .unwrap_or_else(|| panic!("no authorize redirect: {events:?}"))
-        .to_string()
+/// A query parameter of a path and query, decoded.
+fn param_of(target: &str, name: &str) -> String {
+    let query = target.split_once('?').unwrap().1;
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| panic!("no {name} in {target}"))
 }
 
-#[test]
-fn listener_abuse_never_wins_and_the_genuine_callback_still_links() {
-    let mut sandbox = Sandbox::new();
-    sandbox.set_env("TEST_BROWSER_SKIP_CALLBACK", "1");
-    let url = sandbox.fake.url();
-    let live = Live::start(sandbox.command(&link_args(&url, &["--timeout", "40"])));
-    let stderr = live.wait_for("Ctrl-C cancels");
-    let port = callback_port(&stderr);
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let host = format!("localhost:{port}");
-    let genuine = target_of(&genuine_callback(&sandbox));
-    let query = genuine.split_once('?').unwrap().1.to_string();
-    let param = |name: &str| {
-        url::form_urlencoded::parse(query.as_bytes())
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
-            .unwrap()
-    };
-    let (code, state) = (param("code"), param("state"));
+/// The abusive requests, each carrying the real code and state where it
+/// can, with the status the listener must refuse it with (None: closed
+/// unanswered). `genuine` is the callback's path and query.
+fn abusive_requests(
+    genuine: &str,
+    host: &str,
+    port: u16,
+    state: &str,
+) -> Vec<(&'static str, Vec<u8>, Option<u16>)> {
     let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
-    let (code_q, state_q) = (enc(&code), enc(&state));
+    let (code_q, state_q) = (enc(&param_of(genuine, "code")), enc(state));
     // Every byte of the state percent-encoded, then the `%` encoded again:
     // it decodes once to `%73%2D...`, which is not the state.
     let double_encoded: String = state.bytes().map(|b| format!("%25{b:02X}")).collect();
-
-    // 200 connections at once, half silent, half sending half a request;
-    // all stay open until the end.
-    let mut held: Vec<TcpStream> = (0..200)
-        .map(|i| {
-            let mut stream = TcpStream::connect(addr).expect("connect");
-            if i % 2 == 1 {
-                let _ = stream.write_all(b"GET /OauthRedirect?code=");
-            }
-            stream
-        })
-        .collect();
-
-    // Each abuse carries the real code and state where it can, and is
-    // refused with the status shown.
     let padding = "A".repeat(16 * 1024);
     let long_line = get(
         &format!("/OauthRedirect?code={code_q}&state={state_q}&pad={padding}"),
-        &host,
+        host,
     );
     let mut big_headers = format!("GET /favicon.ico HTTP/1.1\r\nHost: {host}\r\n");
     for i in 0..1600 {
@@ -106,7 +80,7 @@ fn listener_abuse_never_wins_and_the_genuine_callback_still_links() {
         )
         .into_bytes()
     };
-    let cases: Vec<(&str, Vec<u8>, Option<u16>)> = vec![
+    vec![
         ("16 KiB request line", long_line, Some(414)),
         // The head is bounded at 16 KiB: more is refused unread.
         ("100 KiB of headers", big_headers.into_bytes(), Some(431)),
@@ -118,7 +92,7 @@ fn listener_abuse_never_wins_and_the_genuine_callback_still_links() {
             "two codes",
             get(
                 &format!("/OauthRedirect?code={code_q}&code=x&state={state_q}"),
-                &host,
+                host,
             ),
             Some(400),
         ),
@@ -126,7 +100,7 @@ fn listener_abuse_never_wins_and_the_genuine_callback_still_links() {
             "two states",
             get(
                 &format!("/OauthRedirect?code={code_q}&state={state_q}&state={state_q}"),
-                &host,
+                host,
             ),
             Some(400),
         ),
@@ -134,7 +108,7 @@ fn listener_abuse_never_wins_and_the_genuine_callback_still_links() {
             "%2F in the path",
             get(
                 &format!("/%2FOauthRedirect?code={code_q}&state={state_q}"),
-                &host,
+                host,
             ),
             Some(404),
         ),
@@ -142,7 +116,7 @@ fn listener_abuse_never_wins_and_the_genuine_callback_still_links() {
             "%00 in the path",
             get(
                 &format!("/OauthRedirect%00?code={code_q}&state={state_q}"),
-                &host,
+                host,
             ),
             Some(404),
         ),
@@ -150,7 +124,7 @@ fn listener_abuse_never_wins_and_the_genuine_callback_still_links() {
             "%00 after the state",
             get(
                 &format!("/OauthRedirect?code={code_q}&state={state_q}%00"),
-                &host,
+                host,
             ),
             Some(400),
         ),
@@ -158,7 +132,7 @@ fn listener_abuse_never_wins_and_the_genuine_callback_still_links() {
             "double-encoded state",
             get(
                 &format!("/OauthRedirect?code={code_q}&state={}", double_encoded),
-                &host,
+                host,
             ),
             Some(400),
         ),
@@ -166,7 +140,7 @@ fn listener_abuse_never_wins_and_the_genuine_callback_still_links() {
             "upper-case path",
             get(
                 &format!("/OAUTHREDIRECT?code={code_q}&state={state_q}"),
-                &host,
+                host,
             ),
             Some(404),
         ),
@@ -174,18 +148,18 @@ fn listener_abuse_never_wins_and_the_genuine_callback_still_links() {
             "encoded path",
             get(
                 &format!("/%4FauthRedirect?code={code_q}&state={state_q}"),
-                &host,
+                host,
             ),
             Some(404),
         ),
         (
             "wrong Host",
-            get(&genuine, &format!("evil.example:{port}")),
+            get(genuine, &format!("evil.example:{port}")),
             Some(403),
         ),
         (
             "Host with another port",
-            get(&genuine, "localhost:1"),
+            get(genuine, "localhost:1"),
             Some(403),
         ),
         (
@@ -194,7 +168,35 @@ fn listener_abuse_never_wins_and_the_genuine_callback_still_links() {
             b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n".to_vec(),
             None,
         ),
-    ];
+    ]
+}
+
+#[test]
+fn listener_abuse_never_wins_and_the_genuine_callback_still_links() {
+    let mut sandbox = Sandbox::new();
+    sandbox.set_env("TEST_BROWSER_SKIP_CALLBACK", "1");
+    let url = sandbox.fake.url();
+    let live = Live::start(sandbox.command(&link_args(&url, &["--timeout", "40"])));
+    let stderr = live.wait_for("Ctrl-C cancels");
+    let port = callback_port(&stderr);
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let host = format!("localhost:{port}");
+    let genuine = target_of(&callback_from_browser_log(&sandbox));
+    let (code, state) = (param_of(&genuine, "code"), param_of(&genuine, "state"));
+
+    // 200 connections at once, half silent, half sending half a request;
+    // all stay open until the end.
+    let mut held: Vec<TcpStream> = (0..200)
+        .map(|i| {
+            let mut stream = TcpStream::connect(addr).expect("connect");
+            if i % 2 == 1 {
+                let _ = stream.write_all(b"GET /OauthRedirect?code=");
+            }
+            stream
+        })
+        .collect();
+
+    let cases = abusive_requests(&genuine, &host, port, &state);
     for (what, bytes, expected) in cases {
         assert_eq!(raw(addr, &bytes), expected, "{what}");
         assert_eq!(
@@ -205,7 +207,7 @@ fn listener_abuse_never_wins_and_the_genuine_callback_still_links() {
     }
 
     // The genuine callback, with every abusive connection still open.
-    let (status, body) = crate::login::raw_get(addr, &host, &genuine);
+    let (status, body) = raw_get(addr, &host, &genuine);
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("Linked"), "{body}");
     let run = live.finish().expect(0);
@@ -286,6 +288,6 @@ fn bad_answers_to_the_code_exchange_store_nothing() {
             1,
             "{answer:?}: the code is exchanged once"
         );
-        crate::login::assert_nothing_stored(&sandbox);
+        crate::support::leak_checks::assert_nothing_stored(&sandbox);
     }
 }

@@ -236,8 +236,7 @@ fn assert_shape(json: &Value, shape: &Shape) {
 /// Linked, with the app's name learnt (by `link`'s approval count) and a
 /// verdict recorded (by `tokens check`).
 fn linked_and_checked() -> Sandbox {
-    let sandbox = Sandbox::new();
-    sandbox.link(&["--alias", "prod"]).expect(0);
+    let sandbox = Sandbox::linked("prod");
     sandbox.run(&["tokens", "check"]).expect(0);
     sandbox
 }

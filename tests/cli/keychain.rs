@@ -75,26 +75,14 @@ fn an_unreachable_keychain_fails_before_the_browser_with_6() {
         "DBUS_SESSION_BUS_ADDRESS",
         "unix:path=/nonexistent/sfconnect-test-bus",
     );
-    let run = sandbox.link(&[]).expect(6);
-    assert!(
-        run.stderr.contains("keychain is unavailable"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("D-Bus"),
-        "names the cause: {}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("--store keyutils"),
-        "names the ways out: {}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("--store file"),
-        "names the ways out: {}",
-        run.stderr
+    sandbox.link(&[]).expect_error(
+        6,
+        &[
+            "keychain is unavailable",
+            "D-Bus",
+            "--store keyutils",
+            "--store file",
+        ],
     );
     assert_eq!(sandbox.fake.requests().len(), 0, "no login was wasted");
     assert!(!sandbox.config_dir().join("index.json").exists());

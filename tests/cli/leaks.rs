@@ -10,7 +10,7 @@
 //! type holding a secret is redacted (or absent).
 
 use crate::support::fake_salesforce::{
-    ClientCredentialsApp, FAKE_CLIENT_ID, FakeClient, FakeUser, SECRET_CANARY,
+    ClientCredentialsApp, FAKE_CLIENT_ID, FakeClient, SECRET_CANARY,
 };
 use crate::support::headless::{
     CC_SECRET, JWT_CLIENT_ID, cc_link, fixture_text, jwt_link, key_file, pem_body_lines,
@@ -118,13 +118,7 @@ fn no_command_leaks_a_secret_on_any_path() {
         redirect_uris: vec![],
         any_loopback_port: true,
     });
-    sandbox.fake.add_user(FakeUser {
-        username: "bob@example.com".into(),
-        user_id: "005000000000002AAA".into(),
-        org_id: "00D000000000001EAA".into(),
-        display_name: "Bob Builder".into(),
-        email: "bob@example.com".into(),
-    });
+    sandbox.fake.add_user(crate::support::users::bob());
     let out = tempfile::tempdir().unwrap();
     sandbox.set_env("TEST_OUT", out.path().to_str().unwrap());
     let mut scan = Scan::new(&sandbox);

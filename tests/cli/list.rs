@@ -1,24 +1,15 @@
 //! `sfconnect tokens list`: table, JSON, empty, and reading only the index.
 
 use crate::support::Sandbox;
-use crate::support::fake_salesforce::{DEFAULT_ORG_ID, DEFAULT_USERNAME, FakeUser};
-
-pub fn second_user() -> FakeUser {
-    FakeUser {
-        username: "bob@example.com.uat".into(),
-        user_id: "005000000000002AAA".into(),
-        org_id: "00D000000000002EAA".into(),
-        display_name: "Bob".into(),
-        email: "bob@example.com".into(),
-    }
-}
+use crate::support::fake_salesforce::{DEFAULT_ORG_ID, DEFAULT_USERNAME};
+use crate::support::users::bob_in_another_org;
 
 #[test]
 fn nothing_linked_is_an_empty_list() {
     let sandbox = Sandbox::new();
     let run = sandbox.run(&["tokens", "list"]).expect(0);
     assert_eq!(run.stdout, "");
-    assert!(run.stderr.contains("No connections yet"), "{}", run.stderr);
+    run.says(&["No connections yet"]);
     let run = sandbox.run(&["tokens", "list", "--json"]).expect(0);
     assert_eq!(
         run.json(),
@@ -32,9 +23,8 @@ fn nothing_linked_is_an_empty_list() {
 
 #[test]
 fn table_and_json_are_sorted_by_alias() {
-    let sandbox = Sandbox::new();
-    sandbox.link(&["--alias", "zeta"]).expect(0);
-    sandbox.fake.add_user(second_user());
+    let sandbox = Sandbox::linked("zeta");
+    sandbox.fake.add_user(bob_in_another_org());
     sandbox.fake.set_current_user("bob@example.com.uat");
     sandbox.link(&["--alias", "alpha"]).expect(0);
 
@@ -98,8 +88,7 @@ fn table_and_json_are_sorted_by_alias() {
 
 #[test]
 fn listing_touches_neither_network_nor_keychain() {
-    let mut sandbox = Sandbox::new();
-    sandbox.link(&["--alias", "prod"]).expect(0);
+    let mut sandbox = Sandbox::linked("prod");
     let seen = sandbox.fake.requests().len();
     sandbox.fake.knobs().fail_status = Some(503);
     // A keychain that cannot work must not matter either.
@@ -125,12 +114,7 @@ fn a_corrupt_index_is_reported_and_kept() {
             vec!["revoke", "prod"],
             vec!["link", "--no-browser", "--port", "0", "--timeout", "1"],
         ] {
-            let run = sandbox.run(&args).expect(1);
-            assert!(
-                run.stderr.contains("index.json"),
-                "{args:?}: {}",
-                run.stderr
-            );
+            sandbox.run(&args).expect_error(1, &["index.json"]);
             assert_eq!(
                 std::fs::read_to_string(&path).unwrap(),
                 bad,

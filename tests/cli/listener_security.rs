@@ -9,7 +9,8 @@ mod closing;
 #[cfg(target_os = "linux")]
 mod other_user;
 
-use crate::login::{Live, callback_port, target_of};
+use crate::support::listener::{callback_port, raw_get, target_of};
+use crate::support::live::Live;
 use crate::support::{Sandbox, link_args};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -24,6 +25,7 @@ struct Waiting {
     port: u16,
     /// Path and query of the genuine callback (the test browser's login).
     genuine: String,
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     stderr: String,
 }
 
@@ -64,7 +66,7 @@ impl Waiting {
     /// expects the login to complete.
     #[track_caller]
     fn link_genuinely(self, sandbox: &Sandbox) {
-        let (status, body) = crate::login::raw_get(self.v4(), &self.host(), &self.genuine);
+        let (status, body) = raw_get(self.v4(), &self.host(), &self.genuine);
         assert_eq!(status, 200, "{body}");
         assert!(body.contains("Linked"), "{body}");
         let run = self.live.finish().expect(0);

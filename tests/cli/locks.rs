@@ -8,9 +8,9 @@
 //! other command is started and the test waits until that command is blocked
 //! on the lock (or has finished, which is the bug), then lets the answer go.
 
-use crate::login::Live;
 use crate::support::Sandbox;
 use crate::support::fake_salesforce::{DEFAULT_USER_ID, FAKE_CLIENT_ID};
+use crate::support::live::Live;
 use crate::support::locks::wait_until_waiting_for;
 use std::process::Command;
 
@@ -74,10 +74,7 @@ fn a_refresh_during_migrate_is_moved_and_no_rotated_token_is_reused() {
     }
     let sandbox = rotating();
     let session = format!("sfconnect-locks-{}", std::process::id());
-    let id = sandbox.connection("prod")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = sandbox.id_of("prod");
     let gate = sandbox.fake.hold_refresh_answers();
     let refresh = Live::start(in_keyring(
         &sandbox,
@@ -116,10 +113,7 @@ fn a_refresh_during_migrate_is_moved_and_no_rotated_token_is_reused() {
 #[test]
 fn a_revoke_racing_a_refresh_leaves_no_live_refresh_token_anywhere() {
     let sandbox = rotating();
-    let id = sandbox.connection("prod")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = sandbox.id_of("prod");
     let gate = sandbox.fake.hold_refresh_answers();
     let refresh = Live::start(sandbox.command(&["token", "prod", "--fresh"]));
     gate.wait_until_holding(1);
@@ -150,10 +144,7 @@ fn a_refresh_that_waited_for_a_revoke_refreshes_nothing() {
     revoke.finish().expect(0);
     let run = refresh.finish().expect(3);
     assert!(run.stdout.is_empty(), "{run:#?}");
-    assert!(
-        run.stderr.contains("prod") && run.stderr.contains("while"),
-        "{run:#?}"
-    );
+    run.says(&["prod", "while"]);
     assert_eq!(sandbox.fake.token_requests("refresh_token"), 0);
     assert!(live_refresh_tokens(&sandbox).is_empty());
 }
@@ -161,10 +152,7 @@ fn a_refresh_that_waited_for_a_revoke_refreshes_nothing() {
 #[test]
 fn a_relink_revokes_the_token_a_racing_refresh_rotated() {
     let sandbox = rotating();
-    let old_id = sandbox.connection("prod")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let old_id = sandbox.id_of("prod");
     let gate = sandbox.fake.hold_refresh_answers();
     let refresh = Live::start(sandbox.command(&["token", "prod", "--fresh"]));
     gate.wait_until_holding(1);
@@ -178,11 +166,8 @@ fn a_relink_revokes_the_token_a_racing_refresh_rotated() {
     gate.open();
     refresh.finish();
     let run = relink.finish().expect(0);
-    assert!(run.stderr.contains("revoked at Salesforce"), "{run:#?}");
-    let new_id = sandbox.connection("prod")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    run.says(&["revoked at Salesforce"]);
+    let new_id = sandbox.id_of("prod");
     assert_ne!(new_id, old_id);
     assert!(sandbox.stored_tokens(&old_id).is_none(), "old secret kept");
     let retired = sandbox.index()["retired"].clone();
@@ -191,10 +176,7 @@ fn a_relink_revokes_the_token_a_racing_refresh_rotated() {
         "nothing waits to be revoked: {retired}"
     );
     let live = live_refresh_tokens(&sandbox);
-    let current = sandbox.stored_tokens(&new_id).unwrap()["refresh_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let current = sandbox.refresh_token("prod");
     assert_eq!(
         live,
         vec![current],
@@ -212,9 +194,7 @@ fn a_held_lock_ends_the_wait_with_5_naming_the_holder() {
     sandbox.set_env("SFCONNECT_LOCK_TIMEOUT", "2");
     let run = sandbox.run(&["token", "prod", "--fresh"]).expect(5);
     let holder_pid = format!("pid {}", holder.pid());
-    assert!(run.stderr.contains(&holder_pid), "{run:#?}");
-    assert!(run.stderr.contains("2 s"), "{run:#?}");
-    assert!(run.stderr.contains("SFCONNECT_LOCK_TIMEOUT"), "{run:#?}");
+    run.says(&[&holder_pid, "2 s", "SFCONNECT_LOCK_TIMEOUT"]);
     assert_eq!(
         run.stderr.lines().filter(|l| l.contains("error:")).count(),
         1,
@@ -240,8 +220,9 @@ fn a_held_lock_ends_the_wait_with_5_naming_the_holder() {
     sandbox.run(&["token", "prod", "--fresh"]).expect(0);
 
     sandbox.set_env("SFCONNECT_LOCK_TIMEOUT", "soon");
-    let run = sandbox.run(&["token", "prod", "--fresh"]).expect(2);
-    assert!(run.stderr.contains("SFCONNECT_LOCK_TIMEOUT"), "{run:#?}");
+    sandbox
+        .run(&["token", "prod", "--fresh"])
+        .expect_error(2, &["SFCONNECT_LOCK_TIMEOUT"]);
 }
 
 #[test]
@@ -287,10 +268,7 @@ fn doctor_clean_leaves_the_secret_of_a_link_whose_entry_is_not_written_yet() {
     let report = doctor.finish();
     let removed = &report.json()["orphans"][0]["removed"];
     assert_eq!(removed, &serde_json::json!([]), "{report:#?}");
-    let id = sandbox.connection("prod")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = sandbox.id_of("prod");
     assert!(
         sandbox.stored_tokens(&id).is_some(),
         "the new secret was deleted"
@@ -300,16 +278,15 @@ fn doctor_clean_leaves_the_secret_of_a_link_whose_entry_is_not_written_yet() {
 
 #[test]
 fn an_id_edited_into_a_path_names_no_lock_file() {
-    let sandbox = Sandbox::new();
-    sandbox.link(&["--alias", "prod"]).expect(0);
+    let sandbox = Sandbox::linked("prod");
     let path = sandbox.config_dir().join("index.json");
     let mut index: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     index["connections"][0]["id"] = "../../escaped".into();
     std::fs::write(&path, index.to_string()).unwrap();
-    let run = sandbox.run(&["token", "prod", "--fresh"]).expect(2);
-    assert!(run.stderr.contains("its id \"../../escaped\""), "{run:#?}");
-    assert!(run.stderr.contains("--local-only"), "{run:#?}");
+    sandbox
+        .run(&["token", "prod", "--fresh"])
+        .expect_error(2, &["its id \"../../escaped\"", "--local-only"]);
     let outside = sandbox.config_dir().join("locks/../../escaped.lock");
     assert!(!outside.exists(), "a lock file was made outside locks/");
     assert_eq!(sandbox.fake.token_requests("refresh_token"), 0);

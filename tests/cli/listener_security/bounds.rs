@@ -4,15 +4,19 @@
 //! The memory of the waiting sfconnect stays under 50 MiB through a 100 MiB
 //! head and 200 idle connections, and the genuine callback still links.
 
-use super::{PATIENCE, Waiting, wait_until};
+#[cfg(target_os = "linux")]
+use super::wait_until;
+use super::{PATIENCE, Waiting};
 use crate::support::Sandbox;
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 /// The bound on memory the issue sets for the waiting process.
+#[cfg(target_os = "linux")]
 const MEMORY_BOUND_KIB: u64 = 50 * 1024;
 /// Connections held at once, plus the two listening sockets.
+#[cfg(target_os = "linux")]
 const SOCKET_BOUND: usize = 32 + 2;
 
 #[cfg(target_os = "linux")]

@@ -9,9 +9,9 @@
 //! another user, the test says why it cannot run and stops.
 
 use super::Waiting;
-use crate::login::{authorize_url, callback_address, target_of};
 use crate::support::Sandbox;
 use crate::support::fake_salesforce::FakeUser;
+use crate::support::listener::{authorize_url, callback_address, target_of};
 use std::process::{Command, Output};
 
 const MALLORY: &str = "mallory@example.com";

@@ -6,14 +6,23 @@
 //! browser (`browser.py`) as `SFCONNECT_BROWSER`, which GETs the authorize URL
 //! at the fake Salesforce and follows the redirect to sfconnect's listener.
 
+mod expect;
 pub mod fake_salesforce;
 pub mod headless;
+#[cfg(target_os = "linux")]
 pub mod keyring;
+pub mod leak_checks;
+mod linked;
+pub mod listener;
+pub mod live;
 #[cfg(target_os = "linux")]
 pub mod locks;
 pub mod proxy;
+#[cfg(unix)]
 pub mod refusing;
+pub mod shell;
 pub mod stand_in;
+pub mod users;
 
 use fake_salesforce::{FAKE_CLIENT_ID, FakeSalesforce};
 use serde_json::Value;

@@ -6,21 +6,13 @@
 
 use super::{edit_entry, route_everything_through};
 use crate::support::Sandbox;
-use crate::support::fake_salesforce::FakeUser;
 use crate::support::proxy::Proxy;
 use serde_json::Value;
 
 /// `good` (Ada) and `bad` (Bob), both linked through the fake.
 fn two_linked() -> Sandbox {
-    let sandbox = Sandbox::new();
-    sandbox.link(&["--alias", "good"]).expect(0);
-    sandbox.fake.add_user(FakeUser {
-        username: "bob@example.com".into(),
-        user_id: "005000000000002AAA".into(),
-        org_id: "00D000000000001EAA".into(),
-        display_name: "Bob Builder".into(),
-        email: "bob@example.com".into(),
-    });
+    let sandbox = Sandbox::linked("good");
+    sandbox.fake.add_user(crate::support::users::bob());
     sandbox.fake.set_current_user("bob@example.com");
     sandbox.link(&["--alias", "bad"]).expect(0);
     sandbox
@@ -51,10 +43,7 @@ fn an_edited_entry_is_refused_before_any_request_and_the_others_keep_working() {
             .map(|k| tokens[*k].as_str().unwrap().to_string())
             .collect();
         if field == "id" {
-            let id = sandbox.connection("bad")["id"]
-                .as_str()
-                .unwrap()
-                .to_string();
+            let id = sandbox.id_of("bad");
             move_secret(&sandbox, &id, value);
         }
         edit_entry(&sandbox, "bad", field, value);
@@ -80,7 +69,7 @@ fn an_edited_entry_is_refused_before_any_request_and_the_others_keep_working() {
                     && errors[0].contains(&format!("its {field} ")),
                 "{field}: {args:?}: {run:#?}"
             );
-            assert!(run.stderr.contains("revoke bad --local-only"), "{run:#?}");
+            run.says(&["revoke bad --local-only"]);
         }
         // Checking everything checks the good one and reports the bad one.
         let run = sandbox.run(&["tokens", "check", "--json"]);
@@ -141,11 +130,11 @@ fn an_edited_entry_is_refused_before_any_request_and_the_others_keep_working() {
 
 #[test]
 fn an_index_that_does_not_parse_is_still_an_error_that_keeps_the_file() {
-    let sandbox = Sandbox::new();
-    sandbox.link(&["--alias", "prod"]).expect(0);
+    let sandbox = Sandbox::linked("prod");
     let path = sandbox.config_dir().join("index.json");
     std::fs::write(&path, "{").unwrap();
-    let run = sandbox.run(&["token", "prod", "--fresh"]).expect(1);
-    assert!(run.stderr.contains("index.json"), "{run:#?}");
+    sandbox
+        .run(&["token", "prod", "--fresh"])
+        .expect_error(1, &["index.json"]);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "{");
 }

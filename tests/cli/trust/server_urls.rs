@@ -56,7 +56,7 @@ fn a_login_whose_answer_names_a_foreign_url_sends_it_nothing() {
             .collect();
         assert!(bearer_calls.is_empty(), "{field}: {bearer_calls:?}");
         assert!(proxy.seen().is_empty(), "{field}: {:?}", proxy.seen());
-        crate::login::assert_nothing_stored(&sandbox);
+        crate::support::leak_checks::assert_nothing_stored(&sandbox);
         assert!(
             sandbox
                 .fake
@@ -70,8 +70,7 @@ fn a_login_whose_answer_names_a_foreign_url_sends_it_nothing() {
 #[test]
 fn a_refused_refresh_answer_keeps_its_rotated_refresh_token() {
     for foreign in ["https://evil.invalid", "http://evil.invalid"] {
-        let mut sandbox = Sandbox::new();
-        sandbox.link(&["--alias", "prod"]).expect(0);
+        let mut sandbox = Sandbox::linked("prod");
         let proxy = Proxy::start();
         route_everything_through(&mut sandbox, &proxy);
         let before = sandbox.tokens_of("prod");

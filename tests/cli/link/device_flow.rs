@@ -1,7 +1,8 @@
 //! `link --device`: Salesforce's device flow against the fake.
 
-use super::{Live, assert_no_secret, assert_nothing_stored};
 use crate::support::fake_salesforce::{DEFAULT_USERNAME, FAKE_CLIENT_ID};
+use crate::support::leak_checks::{assert_no_secret, assert_nothing_stored};
+use crate::support::live::Live;
 use crate::support::{Run, Sandbox};
 use std::time::Duration;
 
@@ -28,28 +29,20 @@ fn approved_at_once_links_and_shows_only_the_user_code() {
     let sandbox = Sandbox::new();
     let run = device_link(&sandbox).expect(0);
     let url = sandbox.fake.url();
-    assert!(
-        run.stderr.contains(&format!("{url}/setup/connect")),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("enter the code:"), "{}", run.stderr);
+    run.says(&[&format!("{url}/setup/connect"), "enter the code:"]);
     assert!(
         run.stdout
             .starts_with(&format!("linked {DEFAULT_USERNAME}:")),
         "{}",
         run.stdout
     );
-    assert_no_secret(&sandbox, &run.stderr);
-    assert_no_secret(&sandbox, &run.stdout);
+    assert_no_secret(&sandbox, &run.stderr, "stderr");
+    assert_no_secret(&sandbox, &run.stdout, "stdout");
     let connection = sandbox.connection(DEFAULT_USERNAME);
     assert_eq!(connection["kind"], "device");
     assert_eq!(connection["login_url"], url.as_str());
     assert_eq!(connection["client_id"], FAKE_CLIENT_ID);
-    let refresh = sandbox.tokens_of(DEFAULT_USERNAME)["refresh_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let refresh = sandbox.refresh_token(DEFAULT_USERNAME);
     assert!(sandbox.fake.is_refresh_token_live(&refresh));
     assert_eq!(sandbox.fake.device_polls(), 1);
     let start = sandbox
@@ -106,9 +99,7 @@ fn slow_down_makes_the_polls_slower() {
 fn denied_exits_7_and_stores_nothing() {
     let sandbox = Sandbox::new();
     sandbox.fake.knobs().device_deny = true;
-    let run = device_link(&sandbox).expect(7);
-    assert!(run.stderr.contains("denied"), "{}", run.stderr);
-    assert!(run.stderr.contains("access_denied"), "{}", run.stderr);
+    device_link(&sandbox).expect_error(7, &["denied", "access_denied"]);
     assert_nothing_stored(&sandbox);
 }
 
@@ -120,13 +111,7 @@ fn an_expired_code_exits_7() {
         knobs.device_code_ttl = Duration::ZERO;
         knobs.device_approve_after_polls = 100;
     }
-    let run = device_link(&sandbox).expect(7);
-    assert!(
-        run.stderr.contains("the device code expired"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("link --device"), "{}", run.stderr);
+    device_link(&sandbox).expect_error(7, &["the device code expired", "link --device"]);
     assert_nothing_stored(&sandbox);
 }
 
@@ -138,12 +123,9 @@ fn our_own_timeout_ends_the_wait_with_7() {
     let mut args = device_args(&url);
     args.truncate(args.len() - 2);
     args.extend(["--timeout", "2"]);
-    let run = sandbox.run(&args).expect(7);
-    assert!(
-        run.stderr.contains("was not approved within"),
-        "{}",
-        run.stderr
-    );
+    sandbox
+        .run(&args)
+        .expect_error(7, &["was not approved within"]);
     assert_nothing_stored(&sandbox);
 }
 
@@ -151,16 +133,9 @@ fn our_own_timeout_ends_the_wait_with_7() {
 fn an_app_without_the_device_flow_is_explained() {
     let sandbox = Sandbox::new();
     sandbox.fake.knobs().device_flow_enabled = false;
-    let run = device_link(&sandbox).expect(7);
-    assert!(
-        run.stderr.contains("not enabled for the device flow"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("Enable for Device Flow"),
-        "{}",
-        run.stderr
+    device_link(&sandbox).expect_error(
+        7,
+        &["not enabled for the device flow", "Enable for Device Flow"],
     );
     assert_eq!(sandbox.fake.device_polls(), 0);
 }
@@ -169,11 +144,9 @@ fn an_app_without_the_device_flow_is_explained() {
 fn the_default_app_cannot_use_the_device_flow() {
     let sandbox = Sandbox::new();
     let url = sandbox.fake.url();
-    let run = sandbox
+    sandbox
         .run(&["link", "--device", "--login-url", &url])
-        .expect(2);
-    assert!(run.stderr.contains("PlatformCLI"), "{}", run.stderr);
-    assert!(run.stderr.contains("--client-id"), "{}", run.stderr);
+        .expect_error(2, &["PlatformCLI", "--client-id"]);
     assert_eq!(sandbox.fake.requests().len(), 0);
 }
 
@@ -185,11 +158,6 @@ fn ctrl_c_while_polling_exits_7() {
     let live = Live::start(sandbox.command(&device_args(&url)));
     live.wait_for("Ctrl-C cancels");
     live.interrupt();
-    let run = live.finish().expect(7);
-    assert!(
-        run.stderr.contains("login cancelled (Ctrl-C)"),
-        "{}",
-        run.stderr
-    );
+    live.finish().expect_error(7, &["login cancelled (Ctrl-C)"]);
     assert_nothing_stored(&sandbox);
 }

@@ -51,11 +51,8 @@ fn userinfo_and_identity_describe_the_logged_in_user() {
 fn other_users_can_log_in() {
     let fake = FakeSalesforce::start();
     fake.add_user(FakeUser {
-        username: "bob@example.com".into(),
-        user_id: "005000000000002AAA".into(),
         org_id: "00D000000000002EAA".into(),
-        display_name: "Bob Babbage".into(),
-        email: "bob@example.com".into(),
+        ..bob()
     });
     fake.set_current_user("bob@example.com");
     let body = login(&fake);

@@ -27,6 +27,7 @@ use crate::support::fake_salesforce::{
     APPROVAL_LIMIT, DEFAULT_ORG_ID, DEFAULT_USER_ID, DEFAULT_USERNAME, FAKE_CLIENT_ID, FakeClient,
     FakeSalesforce, FakeUser, SECRET_CANARY,
 };
+use crate::support::users::bob;
 
 const REDIRECT: &str = "http://localhost:1717/OauthRedirect";
 const VERIFIER: &str = "a-long-enough-pkce-code-verifier-for-the-fake-salesforce-tests-0123456789";
@@ -258,16 +259,6 @@ fn login_with(fake: &FakeSalesforce, client_id: &str) -> Value {
         ("code_verifier", VERIFIER),
     ];
     json_ok(post_token(fake, &form))
-}
-
-fn bob() -> FakeUser {
-    FakeUser {
-        username: "bob@example.com".into(),
-        user_id: "005000000000002AAA".into(),
-        org_id: DEFAULT_ORG_ID.into(),
-        display_name: "Bob Babbage".into(),
-        email: "bob@example.com".into(),
-    }
 }
 
 fn soql(fake: &FakeSalesforce, access_token: &str, q: &str) -> Response {

@@ -1,21 +1,15 @@
-//! `sfconnect link`: hosts, parameters, the listener's rules, failures.
+//! `sfconnect link` through the browser (Salesforce's OAuth 2.0 web server
+//! flow): hosts, parameters, the listener's rules, failures.
 
 use crate::support::Sandbox;
 use crate::support::fake_salesforce::{
     DEFAULT_USER_ID, DEFAULT_USERNAME, FAKE_CLIENT_ID, FakeClient,
 };
+use crate::support::leak_checks::assert_no_secret;
 use std::collections::HashMap;
 
 fn params(pairs: &[(String, String)]) -> HashMap<String, String> {
     pairs.iter().cloned().collect()
-}
-
-/// Asserts that no token or code the fake ever issued appears in `text`.
-#[track_caller]
-fn assert_no_secret(sandbox: &Sandbox, text: &str, what: &str) {
-    for secret in sandbox.fake.issued_secrets() {
-        assert!(!text.contains(&secret), "{what} contains a secret: {text}");
-    }
 }
 
 #[test]
@@ -161,11 +155,10 @@ fn production_sandbox_and_custom_hosts() {
                 .count(),
             1
         );
-        assert!(run.stderr.contains("Open this URL in a browser to log in:"));
-        assert!(
-            run.stderr
-                .contains("no login was completed within 1 second;")
-        );
+        run.says(&[
+            "Open this URL in a browser to log in:",
+            "no login was completed within 1 second;",
+        ]);
     }
     assert!(!sandbox.config_dir().join("index.json").exists());
     assert!(
@@ -189,14 +182,9 @@ fn default_port_is_1717_and_env_port_is_used() {
     let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = holder.local_addr().unwrap().port();
     sandbox.set_env("SFCONNECT_PORT", &port.to_string());
-    let run = sandbox
+    sandbox
         .run(&["link", "--no-browser", "--timeout", "1"])
-        .expect(7);
-    assert!(
-        run.stderr.contains(&format!("port {port} is in use")),
-        "{}",
-        run.stderr
-    );
+        .expect_error(7, &[&format!("port {port} is in use")]);
     drop(holder);
     let help = sandbox.run(&["link", "--help"]).expect(0);
     assert!(help.stdout.contains("else 1717"), "{}", help.stdout);
@@ -206,13 +194,9 @@ fn default_port_is_1717_and_env_port_is_used() {
 fn consent_denied_exits_7_and_stores_nothing() {
     let sandbox = Sandbox::new();
     sandbox.fake.knobs().deny_consent = true;
-    let run = sandbox.link(&[]).expect(7);
-    assert!(run.stderr.contains("access_denied"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("end-user denied authorization"),
-        "{}",
-        run.stderr
-    );
+    let run = sandbox
+        .link(&[])
+        .expect_error(7, &["access_denied", "end-user denied authorization"]);
     assert!(run.stdout.is_empty());
     assert!(!sandbox.config_dir().join("index.json").exists());
     assert_eq!(sandbox.fake.token_requests("authorization_code"), 0);
@@ -228,8 +212,7 @@ fn app_blocked_error_is_shown_escaped() {
         "OAUTH_APP_BLOCKED".into(),
         "this app is <b>blocked</b> by admin".into(),
     ));
-    let run = sandbox.link(&[]).expect(7);
-    assert!(run.stderr.contains("OAUTH_APP_BLOCKED"), "{}", run.stderr);
+    sandbox.link(&[]).expect_error(7, &["OAUTH_APP_BLOCKED"]);
     let events = sandbox.browser_events();
     let body = events.iter().find(|e| e["event"] == "callback").unwrap()["body"]
         .as_str()
@@ -264,14 +247,9 @@ fn stray_requests_are_ignored_and_the_real_callback_wins() {
 fn a_login_nobody_completes_times_out_with_7() {
     let mut sandbox = Sandbox::new();
     sandbox.set_env("SFCONNECT_BROWSER", "true");
-    let run = sandbox.link(&["--timeout", "1"]).expect(7);
-    assert!(
-        run.stderr
-            .contains("no login was completed within 1 second;"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("--timeout"));
+    sandbox
+        .link(&["--timeout", "1"])
+        .expect_error(7, &["no login was completed within 1 second;", "--timeout"]);
     assert!(!sandbox.config_dir().join("index.json").exists());
 }
 
@@ -313,16 +291,15 @@ fn token_endpoint_errors_are_explained() {
     // The app requires a secret and none is given.
     let sandbox = Sandbox::new();
     sandbox.fake.knobs().clients[0].secret = Some("s3cr3t-canary".into());
-    let run = sandbox.link(&[]).expect(2);
-    assert!(run.stderr.contains("invalid_client"), "{}", run.stderr);
-    assert!(run.stderr.contains("SFCONNECT_CLIENT_SECRET"));
+    sandbox
+        .link(&[])
+        .expect_error(2, &["invalid_client", "SFCONNECT_CLIENT_SECRET"]);
     assert!(!sandbox.config_dir().join("index.json").exists());
 
     // Salesforce is down at the token endpoint.
     let sandbox = Sandbox::new();
     sandbox.fake.knobs().fail_paths = vec![("/services/oauth2/token".into(), 503)];
-    let run = sandbox.link(&[]).expect(5);
-    assert!(run.stderr.contains("HTTP 503"), "{}", run.stderr);
+    sandbox.link(&[]).expect_error(5, &["HTTP 503"]);
 
     // The code is refused.
     let sandbox = Sandbox::new();
@@ -331,12 +308,9 @@ fn token_endpoint_errors_are_explained() {
         "invalid_grant".into(),
         "expired authorization code".into(),
     ));
-    let run = sandbox.link(&[]).expect(7);
-    assert!(
-        run.stderr.contains("expired authorization code"),
-        "{}",
-        run.stderr
-    );
+    sandbox
+        .link(&[])
+        .expect_error(7, &["expired authorization code"]);
 }
 
 #[test]
@@ -373,9 +347,9 @@ fn client_secret_comes_from_the_environment_only() {
 fn no_refresh_token_means_nothing_is_stored() {
     let sandbox = Sandbox::new();
     sandbox.fake.knobs().omit_refresh_token = true;
-    let run = sandbox.link(&[]).expect(7);
-    assert!(run.stderr.contains("no refresh token"), "{}", run.stderr);
-    assert!(run.stderr.contains("refresh_token"));
+    sandbox
+        .link(&[])
+        .expect_error(7, &["no refresh token", "refresh_token"]);
     assert!(!sandbox.config_dir().join("index.json").exists());
 }
 
@@ -392,12 +366,9 @@ fn exact_redirect_uri_matching_is_respected() {
         };
     }
     // Salesforce shows an error page and never redirects: the login waits.
-    let run = sandbox.link(&["--timeout", "2"]).expect(7);
-    assert!(
-        run.stderr.contains("no login was completed"),
-        "{}",
-        run.stderr
-    );
+    sandbox
+        .link(&["--timeout", "2"])
+        .expect_error(7, &["no login was completed"]);
     let events = sandbox.browser_events();
     let authorize = events.iter().find(|e| e["event"] == "authorize").unwrap();
     assert!(
@@ -411,8 +382,9 @@ fn exact_redirect_uri_matching_is_respected() {
 #[test]
 fn alias_rules() {
     let sandbox = Sandbox::new();
-    let run = sandbox.link(&["--alias", "bad alias"]).expect(2);
-    assert!(run.stderr.contains("invalid alias"));
+    sandbox
+        .link(&["--alias", "bad alias"])
+        .expect_error(2, &["invalid alias"]);
     assert_eq!(
         sandbox.fake.requests().len(),
         0,
@@ -421,17 +393,14 @@ fn alias_rules() {
     sandbox.link(&["--alias", "prod"]).expect(0);
     // Another user logging in under a taken alias is refused, and the fresh
     // token is revoked so it does not hold one of that user's approvals.
-    sandbox.fake.add_user(crate::list::second_user());
+    sandbox
+        .fake
+        .add_user(crate::support::users::bob_in_another_org());
     sandbox.fake.set_current_user("bob@example.com.uat");
-    let run = sandbox.link(&["--alias", "prod"]).expect(2);
-    assert!(run.stderr.contains("already in use"), "{}", run.stderr);
-    assert!(run.stderr.contains("--force"));
-    assert!(
-        run.stderr.contains("revoked at Salesforce"),
-        "{}",
-        run.stderr
-    );
-    let bob = crate::list::second_user();
+    sandbox
+        .link(&["--alias", "prod"])
+        .expect_error(2, &["already in use", "--force", "revoked at Salesforce"]);
+    let bob = crate::support::users::bob_in_another_org();
     assert!(
         sandbox
             .fake
@@ -445,15 +414,11 @@ fn alias_rules() {
 
 #[test]
 fn force_replaces_the_alias_holder_and_revokes_its_token() {
-    let sandbox = Sandbox::new();
-    sandbox.link(&["--alias", "prod"]).expect(0);
+    let sandbox = Sandbox::linked("prod");
     let old_id = sandbox.connections()[0]["id"].as_str().unwrap().to_string();
-    let old_refresh = sandbox.stored_tokens(&old_id).unwrap()["refresh_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let old_refresh = sandbox.refresh_token("prod");
     let run = sandbox.link(&["--alias", "prod", "--force"]).expect(0);
-    assert!(run.stderr.contains("replaced prod"), "{}", run.stderr);
+    run.says(&["replaced prod"]);
     let connections = sandbox.connections();
     assert_eq!(connections.len(), 1);
     assert_ne!(connections[0]["id"], old_id.as_str());
@@ -473,12 +438,9 @@ fn store_failure_after_the_exchange_revokes_the_fresh_token() {
         "TEST_BROWSER_BEFORE_CALLBACK",
         &format!("printf 'garbage' > '{}'", secrets.display()),
     );
-    let run = sandbox.link(&[]).expect(6);
-    assert!(
-        run.stderr.contains("revoked at Salesforce"),
-        "{}",
-        run.stderr
-    );
+    sandbox
+        .link(&[])
+        .expect_error(6, &["revoked at Salesforce"]);
     assert_eq!(sandbox.fake.count("POST", "/services/oauth2/revoke"), 1);
     let live = sandbox
         .fake
@@ -514,13 +476,9 @@ fn identity_falls_back_to_the_id_url_and_a_failed_lookup_wastes_no_approval() {
         ("/services/oauth2/userinfo".into(), 503),
         ("/id/".into(), 503),
     ];
-    let run = sandbox.link(&[]).expect(5);
-    assert!(run.stderr.contains("HTTP 503"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("revoked at Salesforce"),
-        "{}",
-        run.stderr
-    );
+    sandbox
+        .link(&[])
+        .expect_error(5, &["HTTP 503", "revoked at Salesforce"]);
     assert!(
         sandbox
             .fake
@@ -534,8 +492,9 @@ fn identity_falls_back_to_the_id_url_and_a_failed_lookup_wastes_no_approval() {
 fn an_absurd_timeout_is_a_usage_error_not_a_crash() {
     let sandbox = Sandbox::new();
     for timeout in ["18446744073709551615", "86401", "0"] {
-        let run = sandbox.link(&["--timeout", timeout]).expect(2);
-        assert!(run.stderr.contains("--timeout"), "{}", run.stderr);
+        sandbox
+            .link(&["--timeout", timeout])
+            .expect_error(2, &["--timeout"]);
     }
     assert_eq!(sandbox.fake.requests().len(), 0);
 }
@@ -550,32 +509,17 @@ fn no_browser_output_does_not_talk_of_a_browser_opening() {
             &url,
             &["--no-browser", "--timeout", "1"],
         ))
-        .expect(7);
-    assert!(
-        run.stderr.contains("/services/oauth2/authorize?"),
-        "{}",
-        run.stderr
-    );
+        .expect_error(7, &["/services/oauth2/authorize?"]);
     for phrase in ["If the browser does not open", "in the browser"] {
         assert!(!run.stderr.contains(phrase), "{phrase}: {}", run.stderr);
     }
     // One second is "1 second".
-    assert!(
-        run.stderr
-            .contains("no login was completed within 1 second;"),
-        "{}",
-        run.stderr
-    );
+    run.says(&["no login was completed within 1 second;"]);
     // Nor where no browser can open (an SSH session): none was opened.
     let mut cmd = sandbox.command(&crate::support::link_args(&url, &["--timeout", "1"]));
     cmd.env_remove("SFCONNECT_BROWSER")
         .env("SSH_CONNECTION", "10.0.0.5 51000 10.0.0.9 22");
-    let run = crate::support::run_command(cmd, None).expect(7);
-    assert!(
-        run.stderr.contains("does not open a browser"),
-        "{}",
-        run.stderr
-    );
+    let run = crate::support::run_command(cmd, None).expect_error(7, &["does not open a browser"]);
     assert!(!run.stderr.contains("in the browser"), "{}", run.stderr);
 }
 
@@ -608,8 +552,7 @@ fn the_file_store_caveat_only_follows_a_stored_secret() {
 /// token says so without "replaced prod with prod".
 #[test]
 fn replacing_under_the_same_alias_does_not_say_replaced_x_with_x() {
-    let sandbox = Sandbox::new();
-    sandbox.link(&["--alias", "prod"]).expect(0);
+    let sandbox = Sandbox::linked("prod");
     sandbox.fake.knobs().fail_paths = vec![("/services/oauth2/revoke".into(), 503)];
     let run = sandbox.link(&["--alias", "prod"]).expect(0);
     assert!(
@@ -617,12 +560,7 @@ fn replacing_under_the_same_alias_does_not_say_replaced_x_with_x() {
         "{}",
         run.stderr
     );
-    assert!(
-        run.stderr
-            .contains("replaced the earlier approval of prod, but could not revoke"),
-        "{}",
-        run.stderr
-    );
+    run.says(&["replaced the earlier approval of prod, but could not revoke"]);
 }
 
 /// A client secret Salesforce refuses is not answered with "set
@@ -632,8 +570,7 @@ fn a_refused_client_secret_gets_a_hint_that_does_not_go_in_a_circle() {
     let mut sandbox = Sandbox::new();
     sandbox.fake.knobs().clients[0].secret = Some("right-secret".into());
     sandbox.set_env("SFCONNECT_CLIENT_SECRET", "wrong-secret");
-    let run = sandbox.link(&[]).expect(2);
-    assert!(run.stderr.contains("invalid_client"), "{}", run.stderr);
+    let run = sandbox.link(&[]).expect_error(2, &["invalid_client"]);
     let hint = run
         .stderr
         .lines()

@@ -1,65 +1,46 @@
 //! The listener: busy ports and the port list, IPv6 loopback, the Host
 //! check, Ctrl-C.
 
-use super::{Live, assert_nothing_stored, callback_port, link_args, raw_get, target_of};
-use crate::support::Sandbox;
 use crate::support::fake_salesforce::FAKE_CLIENT_ID;
+use crate::support::leak_checks::assert_nothing_stored;
+use crate::support::listener::{
+    callback_from_browser_log, callback_port, held_port, raw_get, target_of,
+};
+use crate::support::live::Live;
+use crate::support::{Run, Sandbox, link_args};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 
-fn hold_port() -> (TcpListener, u16) {
-    let holder = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-    let port = holder.local_addr().unwrap().port();
-    (holder, port)
-}
-
-/// The callback address the test browser was sent to (it did not follow).
-fn callback_from_browser_log(sandbox: &Sandbox) -> String {
-    let events = sandbox.browser_events();
-    let authorize = events
-        .iter()
-        .find(|e| e["event"] == "authorize")
-        .unwrap_or_else(|| panic!("no authorize event: {events:?}"));
-    authorize["location"]
-        .as_str()
-        .expect("a redirect")
-        .to_string()
+/// `link` at the fake, listening on the first free port of `ports`.
+fn link_on_ports(sandbox: &Sandbox, ports: &str) -> Run {
+    let url = sandbox.fake.url();
+    sandbox.run(&[
+        "link",
+        "--login-url",
+        &url,
+        "--client-id",
+        FAKE_CLIENT_ID,
+        "--port",
+        ports,
+        "--timeout",
+        "20",
+    ])
 }
 
 #[test]
 fn busy_ports_name_the_port_the_holder_and_the_list() {
     let sandbox = Sandbox::new();
-    let url = sandbox.fake.url();
-    let ((_a, first), (_b, second)) = (hold_port(), hold_port());
+    let ((_a, first), (_b, second)) = (held_port(), held_port());
     let ports = format!("{first},{second}");
-    let run = sandbox
-        .run(&[
-            "link",
-            "--login-url",
-            &url,
-            "--client-id",
-            FAKE_CLIENT_ID,
-            "--port",
-            &ports,
-        ])
-        .expect(7);
+    let run = link_on_ports(&sandbox, &ports).expect(7);
     for port in [first, second] {
-        assert!(
-            run.stderr.contains(&format!("port {port} is in use")),
-            "{}",
-            run.stderr
-        );
+        run.says(&[&format!("port {port} is in use")]);
     }
     if cfg!(target_os = "linux") {
         // The holder is this test process.
         let pid = format!("(pid {})", std::process::id());
         assert_eq!(run.stderr.matches(&pid).count(), 2, "{}", run.stderr);
     }
-    assert!(
-        run.stderr.contains(&format!("--port {ports},N")),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("callback URL"), "{}", run.stderr);
+    run.says(&[&format!("--port {ports},N"), "callback URL"]);
     assert_eq!(
         sandbox.fake.requests().len(),
         0,
@@ -70,28 +51,11 @@ fn busy_ports_name_the_port_the_holder_and_the_list() {
 #[test]
 fn the_next_port_of_the_list_is_used_when_the_first_is_busy() {
     let sandbox = Sandbox::new();
-    let url = sandbox.fake.url();
-    let (_holder, busy) = hold_port();
+    let (_holder, busy) = held_port();
     // 0: a port the OS picks, so no other process can take it in between.
     let ports = format!("{busy},0");
-    let run = sandbox
-        .run(&[
-            "link",
-            "--login-url",
-            &url,
-            "--client-id",
-            FAKE_CLIENT_ID,
-            "--port",
-            &ports,
-            "--timeout",
-            "20",
-        ])
-        .expect(0);
-    assert!(
-        run.stderr.contains(&format!("port {busy} is in use")),
-        "{}",
-        run.stderr
-    );
+    let run = link_on_ports(&sandbox, &ports).expect(0);
+    run.says(&[&format!("port {busy} is in use")]);
     let free: u16 = run
         .stderr
         .split("listening on port ")
@@ -175,8 +139,7 @@ fn a_browser_sending_a_foreign_host_never_ends_the_login() {
     assert_eq!(callback["status"], 403);
     assert!(!live.has_exited(), "the refused callback ended the login");
     live.interrupt();
-    let run = live.finish().expect(7);
-    assert!(run.stderr.contains("login cancelled"), "{}", run.stderr);
+    live.finish().expect_error(7, &["login cancelled"]);
     assert_eq!(sandbox.fake.token_requests("authorization_code"), 0);
     assert_nothing_stored(&sandbox);
 }
@@ -190,13 +153,9 @@ fn ctrl_c_cancels_with_7_and_leaves_nothing_behind() {
     let stderr = live.wait_for("Ctrl-C cancels");
     let port = callback_port(&stderr);
     live.interrupt();
-    let run = live.finish().expect(7);
-    assert!(
-        run.stderr
-            .contains("login cancelled (Ctrl-C); nothing was stored"),
-        "{}",
-        run.stderr
-    );
+    let run = live
+        .finish()
+        .expect_error(7, &["login cancelled (Ctrl-C); nothing was stored"]);
     assert!(run.stdout.is_empty());
     assert_nothing_stored(&sandbox);
     assert!(

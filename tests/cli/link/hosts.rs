@@ -1,8 +1,8 @@
 //! The login host rules: `--domain`, and the forgiving `--login-url`.
 
-use super::authorize_url;
 use crate::support::Sandbox;
 use crate::support::fake_salesforce::DEFAULT_USERNAME;
+use crate::support::listener::authorize_url;
 use std::sync::Arc;
 
 /// Runs `link --no-browser` with `flags` (timing out after a second, since
@@ -156,12 +156,7 @@ fn a_loopback_login_url_stays_http_and_loses_only_its_query() {
             "20",
         ])
         .expect(0);
-    assert!(
-        run.stderr
-            .contains(&format!("using {url} as the login URL (dropped the query)")),
-        "{}",
-        run.stderr
-    );
+    run.says(&[&format!("using {url} as the login URL (dropped the query)")]);
     assert_eq!(
         sandbox.connection(DEFAULT_USERNAME)["login_url"],
         url.as_str()

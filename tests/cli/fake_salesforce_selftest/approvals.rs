@@ -102,8 +102,22 @@ fn rotation_keeps_one_approval() {
     assert!(others.iter().all(|t| fake.is_refresh_token_live(t)));
 }
 
-#[test]
-fn oauth_token_query_lists_the_callers_live_approvals() {
+/// Approvals to query: two of this app and one of another for Ada (one of
+/// this app's refreshed twice), one revoked, and one of Bob's.
+struct Approvals {
+    fake: FakeSalesforce,
+    /// Ada's access token (this app).
+    access: String,
+    /// Bob's access token.
+    bobs_access: String,
+    /// The refresh token of Ada's approval of the other app.
+    other_app_refresh: String,
+    /// Around every approval's creation.
+    before: chrono::DateTime<chrono::Utc>,
+    after: chrono::DateTime<chrono::Utc>,
+}
+
+fn approvals() -> Approvals {
     let fake = FakeSalesforce::start();
     register_other_client(&fake);
     fake.knobs().app_names = vec![(OTHER_CLIENT.into(), "Other App".into())];
@@ -121,10 +135,29 @@ fn oauth_token_query_lists_the_callers_live_approvals() {
     json_ok(refresh(&fake, &first_refresh));
     let after = chrono::Utc::now() + chrono::Duration::seconds(1);
 
-    let access = field(&second, "access_token");
-    let q = "SELECT Id, AppName, CreatedDate, LastUsedDate, UseCount, UserId, DeleteToken \
-             FROM OauthToken";
-    let all = json_ok(soql(&fake, &access, q));
+    Approvals {
+        access: field(&second, "access_token"),
+        bobs_access: field(&bobs, "access_token"),
+        other_app_refresh: field(&third, "refresh_token"),
+        fake,
+        before,
+        after,
+    }
+}
+
+const ALL_FIELDS: &str = "SELECT Id, AppName, CreatedDate, LastUsedDate, UseCount, UserId, \
+                          DeleteToken FROM OauthToken";
+
+#[test]
+fn oauth_token_query_lists_the_callers_live_approvals() {
+    let Approvals {
+        fake,
+        access,
+        before,
+        after,
+        ..
+    } = approvals();
+    let all = json_ok(soql(&fake, &access, ALL_FIELDS));
     assert_eq!(all["totalSize"], 3, "{all}");
     assert_eq!(all["done"], true);
     let rows = records(&all);
@@ -155,7 +188,16 @@ fn oauth_token_query_lists_the_callers_live_approvals() {
     let delete_tokens: std::collections::BTreeSet<String> =
         rows.iter().map(|r| field(r, "DeleteToken")).collect();
     assert_eq!(delete_tokens.len(), 3);
+}
 
+#[test]
+fn oauth_token_query_filters_by_app_and_user_and_counts() {
+    let Approvals {
+        fake,
+        access,
+        bobs_access,
+        ..
+    } = approvals();
     let q = "select AppName, UseCount from oauthtoken where AppName = 'Other App'";
     let other = json_ok(soql(&fake, &access, q));
     assert_eq!(other["totalSize"], 1, "{other}");
@@ -169,14 +211,20 @@ fn oauth_token_query_lists_the_callers_live_approvals() {
     assert_eq!(json_ok(soql(&fake, &access, &q))["totalSize"], 3);
     let q = "SELECT UserId FROM OauthToken WHERE UserId = '005000000000002AAA'";
     assert_eq!(json_ok(soql(&fake, &access, q))["totalSize"], 0);
-    let bob_rows = json_ok(soql(
-        &fake,
-        &field(&bobs, "access_token"),
-        "SELECT UserId FROM OauthToken",
-    ));
+    let bob_rows = json_ok(soql(&fake, &bobs_access, "SELECT UserId FROM OauthToken"));
     assert_eq!(bob_rows["totalSize"], 1);
     assert_eq!(records(&bob_rows)[0]["UserId"], "005000000000002AAA");
+}
 
+#[test]
+fn a_delete_token_revokes_its_approval() {
+    let Approvals {
+        fake,
+        access,
+        other_app_refresh,
+        ..
+    } = approvals();
+    let rows = records(&json_ok(soql(&fake, &access, ALL_FIELDS)));
     let delete_token = field(&rows[2], "DeleteToken");
     let revoke_url = url::Url::parse_with_params(
         &format!("{}/services/oauth2/revoke", fake.url()),
@@ -184,10 +232,14 @@ fn oauth_token_query_lists_the_callers_live_approvals() {
     )
     .unwrap();
     assert_eq!(http().get(revoke_url).send().unwrap().status(), 200);
-    assert!(!fake.is_refresh_token_live(&field(&third, "refresh_token")));
+    assert!(!fake.is_refresh_token_live(&other_app_refresh));
     let left = json_ok(soql(&fake, &access, "SELECT AppName FROM OauthToken"));
     assert_eq!(left["totalSize"], 2);
+}
 
+#[test]
+fn other_objects_malformed_queries_unknown_fields_and_bad_tokens_are_refused() {
+    let Approvals { fake, access, .. } = approvals();
     rest_error(
         soql(&fake, &access, "SELECT Id FROM Account"),
         "MALFORMED_QUERY",

@@ -1,9 +1,11 @@
 //! Where no browser can open: detection (through the environment), the
 //! ways forward, and paste-back.
 
-use super::{Live, assert_no_secret, authorize_url, callback_address, callback_port, link_args};
-use crate::support::Sandbox;
 use crate::support::fake_salesforce::DEFAULT_USERNAME;
+use crate::support::leak_checks::assert_no_secret;
+use crate::support::listener::{authorize_url, callback_address, callback_port};
+use crate::support::live::Live;
+use crate::support::{Sandbox, link_args};
 
 const SSH: &str = "10.0.0.5 51000 10.0.0.9 22";
 
@@ -22,20 +24,12 @@ fn ssh_session_prints_the_url_a_tunnel_line_and_paste_back() {
     cmd.env("SSH_CONNECTION", SSH).env("USER", "ada");
     let run = crate::support::run_command(cmd, None).expect(7);
     let port = callback_port(&run.stderr);
-    assert!(
-        run.stderr
-            .contains("SSH session without a forwarded display"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr
-            .contains(&format!("ssh -L {port}:localhost:{port} ada@10.0.0.9")),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("--paste"), "{}", run.stderr);
-    assert!(run.stderr.contains("--device"), "{}", run.stderr);
+    run.says(&[
+        "SSH session without a forwarded display",
+        &format!("ssh -L {port}:localhost:{port} ada@10.0.0.9"),
+        "--paste",
+        "--device",
+    ]);
     assert!(!sandbox.browser_log().exists(), "no browser may be started");
     assert_eq!(sandbox.fake.requests().len(), 0);
 }
@@ -46,9 +40,7 @@ fn ssh_tty_without_connection_still_counts() {
     let url = sandbox.fake.url();
     let mut cmd = without_browser(&sandbox, &link_args(&url, &["--timeout", "1"]));
     cmd.env("SSH_TTY", "/dev/pts/4");
-    let run = crate::support::run_command(cmd, None).expect(7);
-    assert!(run.stderr.contains("SSH session"), "{}", run.stderr);
-    assert!(run.stderr.contains("ssh -L "), "{}", run.stderr);
+    crate::support::run_command(cmd, None).expect_error(7, &["SSH session", "ssh -L "]);
     assert!(!sandbox.browser_log().exists());
 }
 
@@ -88,10 +80,7 @@ fn no_display_means_no_browser() {
         "there is no graphical display here"
     };
     assert!(run.stderr.contains(reason), "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("Open this URL in a browser on your own computer")
-    );
+    run.says(&["Open this URL in a browser on your own computer"]);
     authorize_url(&run.stderr);
     // $BROWSER, like SFCONNECT_BROWSER, is an explicit choice: used even here.
     let mut cmd = without_browser(&sandbox, &link_args(&url, &[]));
@@ -159,7 +148,7 @@ fn pasted_address_from_a_pipe_links_after_refusing_bad_ones() {
     );
     assert_eq!(sandbox.fake.token_requests("authorization_code"), 1);
     assert_eq!(sandbox.connections().len(), 1);
-    assert_no_secret(&sandbox, &run.stderr);
+    assert_no_secret(&sandbox, &run.stderr, "stderr");
 }
 
 #[test]
@@ -175,12 +164,7 @@ fn without_paste_a_pipe_on_stdin_is_not_read() {
     assert!(stderr.contains("sfconnect link --paste"), "{stderr}");
     let address = callback_address(&authorize_url(&stderr));
     live.send_line(&address);
-    let run = live.finish().expect(7);
-    assert!(
-        run.stderr.contains("no login was completed"),
-        "{}",
-        run.stderr
-    );
+    live.finish().expect_error(7, &["no login was completed"]);
     assert_eq!(sandbox.fake.token_requests("authorization_code"), 0);
 }
 
@@ -195,10 +179,7 @@ fn no_countdown_when_stderr_is_not_a_terminal() {
         "{}",
         run.stderr
     );
-    assert!(
-        run.stderr
-            .contains("Waiting for the login to complete in the browser (Ctrl-C cancels)")
-    );
+    run.says(&["Waiting for the login to complete in the browser (Ctrl-C cancels)"]);
 }
 
 #[test]
