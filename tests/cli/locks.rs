@@ -66,8 +66,8 @@ fn in_keyring(sandbox: &Sandbox, session: &str, args: &[&str]) -> Command {
 fn a_refresh_during_migrate_is_moved_and_no_rotated_token_is_reused() {
     if !keyctl_session_works() {
         assert!(
-            std::env::var("SFCONNECT_TEST_REQUIRE_KEYCHAIN").as_deref() != Ok("1"),
-            "SFCONNECT_TEST_REQUIRE_KEYCHAIN=1 but keyctl (keyutils) cannot make a session keyring"
+            std::env::var("SFCONNECT_TEST_REQUIRE_KEYUTILS").as_deref() != Ok("1"),
+            "SFCONNECT_TEST_REQUIRE_KEYUTILS=1 but keyctl (keyutils) cannot make a session keyring"
         );
         eprintln!("SKIPPED: keyctl (keyutils) cannot make a session keyring here");
         return;

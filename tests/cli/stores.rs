@@ -107,6 +107,10 @@ fn keyctl_available() -> bool {
 #[test]
 fn the_kernel_keyring_store_end_to_end() {
     if !keyctl_available() {
+        assert!(
+            std::env::var("SFCONNECT_TEST_REQUIRE_KEYUTILS").as_deref() != Ok("1"),
+            "SFCONNECT_TEST_REQUIRE_KEYUTILS=1 but keyctl cannot make a session keyring"
+        );
         eprintln!(
             "SKIPPED: keyctl (keyutils) is not installed or no session keyring can be made here"
         );
