@@ -109,8 +109,9 @@ fn secret_client_link<'a>(url: &'a str, alias: &'a str) -> Vec<&'a str> {
     args
 }
 
-#[test]
-fn no_command_leaks_a_secret_on_any_path() {
+/// A sandbox for one leak scenario: the app with a client secret, Bob as a
+/// second user, and `TEST_OUT` where an `exec` child writes what it saw.
+fn scenario() -> (Sandbox, tempfile::TempDir) {
     let mut sandbox = Sandbox::new();
     sandbox.fake.knobs().clients.push(FakeClient {
         client_id: SECRET_CLIENT_ID.into(),
@@ -121,15 +122,60 @@ fn no_command_leaks_a_secret_on_any_path() {
     sandbox.fake.add_user(crate::support::users::bob());
     let out = tempfile::tempdir().unwrap();
     sandbox.set_env("TEST_OUT", out.path().to_str().unwrap());
-    let mut scan = Scan::new(&sandbox);
-    let with_secret = [("SFCONNECT_CLIENT_SECRET", CLIENT_SECRET)];
+    (sandbox, out)
+}
 
-    // link: browser, JSON, the same user again (replaces and revokes), an
-    // app with a client secret, the device flow; then its failures.
+const WITH_SECRET: [(&str, &str); 1] = [("SFCONNECT_CLIENT_SECRET", CLIENT_SECRET)];
+
+/// An `exec` child that writes its argv and the token it was given.
+const EXEC_SCRIPT: &str = r#"tr '\0' ' ' < /proc/$$/cmdline > "$TEST_OUT/argv"; printf %s "$SF_ACCESS_TOKEN" > "$TEST_OUT/env""#;
+
+/// Runs `exec` with `EXEC_SCRIPT` and keeps the child's argv to scan.
+fn exec_and_keep_argv(scan: &mut Scan, out: &Path, alias: &str, env: &[(&str, &str)]) {
+    scan.run_with(
+        &["exec", alias, "--fresh", "--", "sh", "-c", EXEC_SCRIPT],
+        &[0],
+        env,
+    );
+    let argv = std::fs::read_to_string(out.join("argv")).unwrap();
+    assert!(argv.contains("sh -c"), "{argv}");
+    scan.seen
+        .push((format!("argv of exec's child of {alias}"), argv));
+}
+
+/// The end of every scenario: the files sfconnect wrote and the browser's
+/// argv join what was printed, and none of it holds a secret the fake
+/// issued, the canary, or `extra` (the client secrets, a key's lines).
+fn assert_nothing_leaked(mut scan: Scan, sandbox: &Sandbox, min_runs: usize, extra: &[String]) {
+    scan.files(&sandbox.config_dir());
+    if let Ok(log) = std::fs::read_to_string(sandbox.browser_log()) {
+        for line in log.lines() {
+            let event: serde_json::Value = serde_json::from_str(line).unwrap();
+            if event["event"] == "launched" {
+                scan.seen
+                    .push(("browser argv".into(), event["argv"].to_string()));
+            }
+        }
+    }
+    let mut secrets = sandbox.fake.issued_secrets();
+    assert!(!secrets.is_empty(), "the fake issued no secret to look for");
+    secrets.extend(extra.iter().cloned());
+    assert!(scan.runs >= min_runs, "{} runs", scan.runs);
+    scan.assert_clean(&secrets);
+    // The canary itself: anything carrying it is a secret of the fake.
+    scan.assert_clean(&[SECRET_CANARY.to_string()]);
+}
+
+/// link: browser, JSON, the same user again (replaces and revokes), an app
+/// with a client secret, the device flow; then its failures.
+#[test]
+fn link_leaks_nothing_on_any_path() {
+    let (sandbox, _out) = scenario();
+    let mut scan = Scan::new(&sandbox);
     scan.link(&["--alias", "prod"], &[0]);
     scan.link(&["--alias", "prod", "--json"], &[0]);
     let url = sandbox.fake.url();
-    scan.run_with(&secret_client_link(&url, "sec"), &[0], &with_secret);
+    scan.run_with(&secret_client_link(&url, "sec"), &[0], &WITH_SECRET);
     sandbox.fake.set_current_user("bob@example.com");
     scan.run(
         &[
@@ -164,28 +210,41 @@ fn no_command_leaks_a_secret_on_any_path() {
         &[("SFCONNECT_CLIENT_SECRET", "not-the-secret-SFCANARY")],
     );
     scan.link(&["--alias", "-bad"], &[2]);
+    let log = std::fs::read_to_string(sandbox.browser_log()).unwrap();
+    assert!(log.matches("launched").count() >= 5, "{log}");
+    assert!(
+        sandbox
+            .fake
+            .issued_secrets()
+            .iter()
+            .any(|s| s.starts_with("M0dv")),
+        "the device flow ran"
+    );
+    assert_nothing_leaked(scan, &sandbox, 9, &[CLIENT_SECRET.to_string()]);
+}
 
-    // token in every format, cached and fresh, and its failures.
+/// token in every format, cached and fresh; exec (a clean argv, the token
+/// in the environment); api; and their failures.
+#[test]
+fn token_exec_and_api_leak_nothing_on_any_path() {
+    let (sandbox, out) = scenario();
+    let mut scan = Scan::new(&sandbox);
+    scan.link(&["--alias", "prod"], &[0]);
+    let url = sandbox.fake.url();
+    scan.run_with(&secret_client_link(&url, "sec"), &[0], &WITH_SECRET);
     for format in ["bare", "header", "json", "env"] {
         scan.run(&["token", "prod", "--format", format], &[0]);
     }
     scan.run(&["token", "prod", "--json", "--fresh"], &[0]);
-    scan.run_with(&["token", "sec", "--fresh"], &[0], &with_secret);
+    scan.run_with(&["token", "sec", "--fresh"], &[0], &WITH_SECRET);
     scan.run(&["token", "nope"], &[3]);
     scan.run(&["token"], &[2]);
     sandbox.fake.knobs().fail_status = Some(503);
     scan.run(&["token", "prod", "--fresh"], &[5]);
     sandbox.fake.knobs().fail_status = None;
 
-    // exec: the child's argv must be clean; its environment has the token.
-    let argv_file = out.path().join("argv");
-    let env_file = out.path().join("env");
-    let script = r#"tr '\0' ' ' < /proc/$$/cmdline > "$TEST_OUT/argv"; printf %s "$SF_ACCESS_TOKEN" > "$TEST_OUT/env""#;
-    scan.run(&["exec", "prod", "--", "sh", "-c", script], &[0]);
-    let argv = std::fs::read_to_string(&argv_file).unwrap();
-    assert!(argv.contains("sh -c"), "{argv}");
-    scan.seen.push(("argv of exec's child".into(), argv));
-    let child_env = std::fs::read_to_string(&env_file).unwrap();
+    exec_and_keep_argv(&mut scan, out.path(), "prod", &[]);
+    let child_env = std::fs::read_to_string(out.path().join("env")).unwrap();
     assert!(
         child_env.contains(SECRET_CANARY),
         "the child got its token: {child_env}"
@@ -193,7 +252,6 @@ fn no_command_leaks_a_secret_on_any_path() {
     scan.run(&["exec", "nope", "--", "true"], &[3]);
     scan.run(&["exec", "prod", "--", "/nonexistent/command"], &[127]);
 
-    // api: success, a body, a 404, a 5xx.
     scan.run(
         &["api", "prod", "/services/data/v62.0/sobjects?q=SELECT+Id"],
         &[0],
@@ -216,17 +274,32 @@ fn no_command_leaks_a_secret_on_any_path() {
     sandbox.fake.knobs().fail_status = Some(500);
     scan.run(&["api", "prod", "/services/data/v62.0/limits"], &[5]);
     sandbox.fake.knobs().fail_status = None;
+    assert_nothing_leaked(scan, &sandbox, 18, &[CLIENT_SECRET.to_string()]);
+}
 
-    // tokens list, check, approvals; and their failures.
+/// tokens list, check, approvals; config, migrate, doctor, completions,
+/// man; revoke in every outcome.
+#[test]
+fn tokens_settings_and_revoke_leak_nothing_on_any_path() {
+    let (sandbox, _out) = scenario();
+    let mut scan = Scan::new(&sandbox);
+    scan.link(&["--alias", "prod"], &[0]);
+    let url = sandbox.fake.url();
+    scan.run_with(&secret_client_link(&url, "sec"), &[0], &WITH_SECRET);
+    sandbox.fake.set_current_user("bob@example.com");
+    scan.link(&["--alias", "bob"], &[0]);
+    sandbox.fake.set_current_user("ada@example.com");
+
     scan.run(&["tokens", "list"], &[0]);
     scan.run(&["tokens", "list", "--json"], &[0]);
-    scan.run_with(&["tokens", "check", "--json"], &[0, 4, 5], &with_secret);
+    scan.run_with(&["tokens", "check", "--json"], &[0, 4, 5], &WITH_SECRET);
     scan.run(&["tokens", "check", "prod"], &[0]);
     scan.run(&["tokens", "approvals", "prod"], &[0]);
     scan.run(&["tokens", "approvals", "prod", "--json"], &[0]);
     sandbox.fake.knobs().forbid_oauth_token_query = true;
     scan.run(&["tokens", "approvals", "prod"], &[0]);
     sandbox.fake.knobs().forbid_oauth_token_query = false;
+    // A connection Salesforce has revoked: check, token and list say so.
     sandbox.fake.knobs().refresh_error = Some((
         400,
         "invalid_grant".into(),
@@ -237,7 +310,6 @@ fn no_command_leaks_a_secret_on_any_path() {
     scan.run(&["tokens", "list", "--check"], &[4]);
     sandbox.fake.knobs().refresh_error = None;
 
-    // config, migrate, doctor, completions, man.
     scan.run(&["config", "set", "client-id", "3MVG9fromConfig"], &[0]);
     scan.run(&["config", "get", "client-id"], &[0]);
     scan.run(&["config", "list"], &[0]);
@@ -252,9 +324,26 @@ fn no_command_leaks_a_secret_on_any_path() {
     scan.run(&["completions", "bash"], &[0]);
     scan.run(&["man"], &[0]);
 
-    // The headless kinds: JWT bearer (a stored key, a key in a variable)
-    // and client credentials (a stored secret, a secret in a variable),
-    // through link, token, exec, api, check, approvals and their failures.
+    sandbox.fake.knobs().fail_paths = vec![("/services/oauth2/revoke".into(), 503)];
+    scan.run(&["revoke", "prod"], &[5]);
+    sandbox.fake.knobs().fail_paths = vec![];
+    scan.run(&["revoke", "nope"], &[3]);
+    scan.run(&["revoke", "bob", "--local-only"], &[0]);
+    scan.run_with(&["revoke", "sec"], &[0], &WITH_SECRET);
+    scan.link(&["--alias", "again"], &[0]);
+
+    scan.run(&["revoke", "--all", "--json"], &[0]);
+    assert_nothing_leaked(scan, &sandbox, 30, &[CLIENT_SECRET.to_string()]);
+}
+
+/// The headless kinds: JWT bearer (a stored key, a key in a variable) and
+/// client credentials (a stored secret, a secret in a variable), through
+/// link, token, exec, api, check, approvals, revoke and their failures.
+#[test]
+fn headless_kinds_leak_nothing_on_any_path() {
+    let (sandbox, out) = scenario();
+    let mut scan = Scan::new(&sandbox);
+    let url = sandbox.fake.url();
     register_jwt_app(&sandbox.fake, JWT_CLIENT_ID, "rsa2048-pkcs8.crt");
     register_cc_app(&sandbox.fake);
     let key = key_file(&sandbox, "rsa2048-pkcs8.pem", 0o600);
@@ -344,14 +433,7 @@ fn no_command_leaks_a_secret_on_any_path() {
             _ => &[],
         };
         scan.run_with(&["token", alias, "--fresh"], &[0], env);
-        scan.run_with(
-            &["exec", alias, "--fresh", "--", "sh", "-c", script],
-            &[0],
-            env,
-        );
-        let argv = std::fs::read_to_string(&argv_file).unwrap();
-        scan.seen
-            .push((format!("argv of exec's child of {alias}"), argv));
+        exec_and_keep_argv(&mut scan, out.path(), alias, env);
         scan.run_with(&["api", alias, "/services/data/v62.0/limits"], &[0], env);
         scan.run_with(&["tokens", "check", alias, "--json"], &[0], env);
         scan.run(&["tokens", "approvals", alias, "--json"], &[0]);
@@ -362,46 +444,9 @@ fn no_command_leaks_a_secret_on_any_path() {
     scan.run(&["tokens", "list", "--json"], &[0]);
     scan.run(&["revoke", "jwt"], &[0]);
     scan.run_with(&["revoke", "cc"], &[0], &with_cc);
-
-    // revoke: a failure, local only, one, all.
-    sandbox.fake.knobs().fail_paths = vec![("/services/oauth2/revoke".into(), 503)];
-    scan.run(&["revoke", "prod"], &[5]);
-    sandbox.fake.knobs().fail_paths = vec![];
-    scan.run(&["revoke", "nope"], &[3]);
-    scan.run(&["revoke", "bob", "--local-only"], &[0]);
-    scan.run_with(&["revoke", "sec"], &[0], &with_secret);
-    scan.link(&["--alias", "again"], &[0]);
-    scan.run(&["revoke", "--all", "--json"], &[0]);
-
-    // The files sfconnect wrote, and the browser's argv.
-    let config_dir = sandbox.config_dir();
-    scan.files(&config_dir);
-    let log = std::fs::read_to_string(sandbox.browser_log()).unwrap();
-    let mut launches = 0;
-    for line in log.lines() {
-        let event: serde_json::Value = serde_json::from_str(line).unwrap();
-        if event["event"] == "launched" {
-            launches += 1;
-            scan.seen
-                .push(("browser argv".into(), event["argv"].to_string()));
-        }
-    }
-    assert!(launches >= 5, "{log}");
-
-    let mut secrets = sandbox.fake.issued_secrets();
-    assert!(
-        secrets.iter().any(|s| s.starts_with("M0dv")),
-        "the device flow ran"
-    );
-    assert!(secrets.len() > 20, "{} secrets issued", secrets.len());
-    secrets.push(CLIENT_SECRET.to_string());
-    secrets.push(CC_SECRET.to_string());
-    secrets.extend(pem_body_lines(&pem));
-    assert!(scan.runs > 50, "{} runs", scan.runs);
-    scan.assert_clean(&secrets);
-    // The canary itself: anything carrying it is a secret of the fake.
-    let canary = [SECRET_CANARY.to_string()];
-    scan.assert_clean(&canary);
+    let mut extra = vec![CC_SECRET.to_string()];
+    extra.extend(pem_body_lines(&pem));
+    assert_nothing_leaked(scan, &sandbox, 30, &extra);
 }
 
 /// True when `T: Debug` (autoref specialisation on an inherent const).
