@@ -46,8 +46,15 @@ fn grants(sandbox: &Sandbox) -> usize {
         .token_requests("urn:ietf:params:oauth:grant-type:jwt-bearer")
 }
 
+/// A linked JWT connection `ci`, after its first grant.
+fn linked_ci() -> Sandbox {
+    let (sandbox, key) = ready();
+    link(&sandbox, &key, &["--alias", "ci"]).expect(0);
+    sandbox
+}
+
 #[test]
-fn a_jwt_connection_links_and_serves_every_command() {
+fn a_jwt_link_signs_an_assertion_and_keeps_the_key_in_the_store_only() {
     let (sandbox, key) = ready();
     let run = link(&sandbox, &key, &["--alias", "ci"]).expect(0);
     assert_eq!(
@@ -90,8 +97,11 @@ fn a_jwt_connection_links_and_serves_every_command() {
         (1150..1250).contains(&der.expose().len()),
         "PKCS#1 DER of 2048 bits"
     );
-    let first = cached_token(&sandbox, "ci");
+}
 
+#[test]
+fn a_jwt_connection_is_listed_with_its_kind() {
+    let sandbox = linked_ci();
     // tokens list: the KIND column and "kind" in JSON.
     let list = sandbox.run(&["tokens", "list"]).expect(0);
     let header = list.stdout.lines().next().unwrap();
@@ -100,7 +110,12 @@ fn a_jwt_connection_links_and_serves_every_command() {
     assert!(row.starts_with("ci ") && row.contains(" jwt "), "{row}");
     let json = sandbox.run(&["tokens", "list", "--json"]).expect(0).json();
     assert_eq!(json["connections"][0]["kind"], "jwt");
+}
 
+#[test]
+fn token_exec_and_api_of_a_jwt_connection_mint_with_new_assertions() {
+    let sandbox = linked_ci();
+    let first = cached_token(&sandbox, "ci");
     // token: cached, then fresh (a new assertion).
     let run = sandbox.run(&["token", "ci"]).expect(0);
     assert_eq!(run.stdout.trim(), first);
@@ -137,11 +152,15 @@ fn a_jwt_connection_links_and_serves_every_command() {
     assert_eq!(grants(&sandbox), 3, "one new grant after the 401");
     let third = cached_token(&sandbox, "ci");
     assert_ne!(third, second);
+}
 
+#[test]
+fn check_and_approvals_of_a_jwt_connection() {
+    let sandbox = linked_ci();
     // tokens check mints and says ok.
     let run = sandbox.run(&["tokens", "check", "ci"]).expect(0);
     assert!(run.stdout.contains("ok"), "{}", run.stdout);
-    assert_eq!(grants(&sandbox), 4);
+    assert_eq!(grants(&sandbox), 2);
 
     // tokens approvals: no slot, the exception, no query.
     let queries = sandbox.fake.count("GET", "/services/data/v62.0/query");
@@ -162,7 +181,11 @@ fn a_jwt_connection_links_and_serves_every_command() {
         sandbox.fake.count("GET", "/services/data/v62.0/query"),
         queries
     );
+}
 
+#[test]
+fn revoking_a_jwt_connection_revokes_its_access_token_and_names_the_certificate() {
+    let sandbox = linked_ci();
     // revoke: the cached access token at Salesforce, the key and record
     // here, and what stays valid.
     let cached = cached_token(&sandbox, "ci");
