@@ -431,7 +431,7 @@ fn a_key_file_others_can_read_is_warned_about_and_pkcs1_and_stdin_work() {
 }
 
 #[test]
-fn refusals_while_linking_exit_2_with_salesforces_words_and_the_fix() {
+fn a_wrong_audience_exits_2_and_names_the_other_one() {
     let (sandbox, key) = ready();
     let url = sandbox.fake.url();
     let check = |extra: &[&str], code: i32, said: &str, fix: &str| {
@@ -482,6 +482,20 @@ fn refusals_while_linking_exit_2_with_salesforces_words_and_the_fix() {
     cmd.env("SF_AUDIENCE_URL", "https://test.salesforce.com");
     run_command(cmd, None).expect(2);
     sandbox.fake.knobs().headless.jwt_audience = None;
+
+    assert_eq!(grants(&sandbox), 4);
+}
+
+#[test]
+fn refusals_while_linking_exit_2_with_salesforces_words_and_the_fix() {
+    let (sandbox, key) = ready();
+    let url = sandbox.fake.url();
+    let check = |extra: &[&str], code: i32, said: &str, fix: &str| {
+        let run = link(&sandbox, &key, extra).expect(code);
+        assert!(run.stderr.contains(said), "{said}: {}", run.stderr);
+        assert!(run.stderr.contains(fix), "{fix}: {}", run.stderr);
+        assert_eq!(linked(&sandbox), 0);
+    };
 
     // Another certificate in the app: the signature does not verify.
     register_jwt_app(&sandbox.fake, JWT_CLIENT_ID, "rsa2048-pkcs1.crt");
@@ -554,7 +568,7 @@ fn refusals_while_linking_exit_2_with_salesforces_words_and_the_fix() {
         "(invalid_grant: user hasn't approved this consumer)",
         "Admin approved users are pre-authorized",
     );
-    assert_eq!(grants(&sandbox), 10);
+    assert_eq!(grants(&sandbox), 6);
 }
 
 #[test]
