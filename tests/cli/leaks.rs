@@ -336,6 +336,23 @@ fn tokens_settings_and_revoke_leak_nothing_on_any_path() {
     assert_nothing_leaked(scan, &sandbox, 30, &[CLIENT_SECRET.to_string()]);
 }
 
+/// Other apps for the variable-held credentials, or their connections
+/// would replace the first two (one connection per user, org, app and kind).
+fn register_second_apps(sandbox: &Sandbox) {
+    register_jwt_app(&sandbox.fake, "3MVG9secondJwtApp", "rsa2048-pkcs8.crt");
+    sandbox
+        .fake
+        .knobs()
+        .headless
+        .client_credentials_apps
+        .push(ClientCredentialsApp {
+            client_id: "3MVG9secondCcApp".into(),
+            secret: CC_SECRET.into(),
+            enabled: true,
+            run_as: Some("bob@example.com".into()),
+        });
+}
+
 /// The headless kinds: JWT bearer (a stored key, a key in a variable) and
 /// client credentials (a stored secret, a secret in a variable), through
 /// link, token, exec, api, check, approvals, revoke and their failures.
@@ -355,20 +372,7 @@ fn headless_kinds_leak_nothing_on_any_path() {
         &jwt_link(&url, &["--key-file", key, "--alias", "jwt"]),
         &[0],
     );
-    // Other apps for the variable kinds, or they would replace the first
-    // two (one connection per user, org, app and kind).
-    register_jwt_app(&sandbox.fake, "3MVG9secondJwtApp", "rsa2048-pkcs8.crt");
-    sandbox
-        .fake
-        .knobs()
-        .headless
-        .client_credentials_apps
-        .push(ClientCredentialsApp {
-            client_id: "3MVG9secondCcApp".into(),
-            secret: CC_SECRET.into(),
-            enabled: true,
-            run_as: Some("bob@example.com".into()),
-        });
+    register_second_apps(&sandbox);
     scan.run_with(
         &[
             "link",
