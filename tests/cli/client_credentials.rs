@@ -155,12 +155,9 @@ fn generic_login_hosts_are_refused_before_any_request() {
             "--secret-stdin",
         ];
         args.extend(hosts);
-        let run = sandbox.run_with_stdin(&args, CC_SECRET).expect(2);
-        assert!(
-            run.stderr.contains("works only on your org's My Domain"),
-            "{}",
-            run.stderr
-        );
+        let run = sandbox
+            .run_with_stdin(&args, CC_SECRET)
+            .expect_error(2, &["works only on your org's My Domain"]);
         assert!(
             run.stderr.contains(&format!(
                 "sfconnect link --client-credentials --client-id {CC_CLIENT_ID} {form}"
@@ -332,12 +329,9 @@ fn a_rotated_secret_or_a_removed_run_as_user_exits_4_for_a_stored_connection() {
     sandbox.run(&["tokens", "check"]).expect(4);
     sandbox.fake.knobs().headless.client_credentials_apps[0].secret = CC_SECRET.into();
     sandbox.fake.knobs().headless.client_credentials_apps[0].run_as = None;
-    let run = sandbox.run(&["token", "cc", "--fresh"]).expect(4);
-    assert!(
-        run.stderr.contains("no client credentials user enabled"),
-        "{}",
-        run.stderr
-    );
+    sandbox
+        .run(&["token", "cc", "--fresh"])
+        .expect_error(4, &["no client credentials user enabled"]);
 }
 
 /// The browser of a browser login with a confidential app is a child too:
