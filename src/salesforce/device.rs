@@ -14,6 +14,7 @@
 use super::errors::{Stage, describe, refused_secret, token_endpoint_error};
 use super::http::{Answer, Http};
 use super::oauth::{AppConfig, Tokens, host_of};
+use super::token_answer::TokenAnswer;
 use crate::error::{Error, Result};
 use crate::login::countdown::Countdown;
 use crate::secrets::secret::Secret;
@@ -48,20 +49,6 @@ struct ErrorBody {
     error: String,
     #[serde(default)]
     error_description: String,
-}
-
-#[derive(Deserialize)]
-struct TokenBody {
-    access_token: String,
-    refresh_token: Option<String>,
-    instance_url: String,
-    id: String,
-    issued_at: Option<String>,
-    scope: Option<String>,
-    #[serde(default)]
-    sfdc_community_url: Option<String>,
-    #[serde(default)]
-    sfdc_site_url: Option<String>,
 }
 
 /// Asks for a device code and user code.
@@ -237,25 +224,8 @@ fn error_of(answer: &Answer, app: &AppConfig) -> Result<(String, String)> {
 
 fn tokens(answer: &Answer, app: &AppConfig) -> Result<Tokens> {
     // The body is never shown: it holds tokens.
-    let body: TokenBody = serde_json::from_slice(&answer.body).map_err(|_| unreadable(app))?;
-    Ok(Tokens {
-        access_token: Secret::new(body.access_token),
-        refresh_token: body.refresh_token.map(Secret::new),
-        instance_url: body.instance_url.trim_end_matches('/').to_string(),
-        identity_url: body.id,
-        community_urls: super::oauth::community_urls([
-            &body.sfdc_community_url,
-            &body.sfdc_site_url,
-        ]),
-        issued_at_ms: body
-            .issued_at
-            .and_then(|ms| ms.parse().ok())
-            .unwrap_or_else(|| chrono::Utc::now().timestamp_millis()),
-        scopes: body
-            .scope
-            .map(|s| s.split_whitespace().map(String::from).collect())
-            .unwrap_or_default(),
-    })
+    let body: TokenAnswer = serde_json::from_slice(&answer.body).map_err(|_| unreadable(app))?;
+    Ok(body.into_tokens())
 }
 
 fn unreadable(app: &AppConfig) -> Error {

@@ -9,8 +9,8 @@
 
 use super::http::{Http, read_answer, server_error};
 use super::oauth::{Tokens, host_of};
+use super::token_answer::TokenAnswer;
 use crate::error::{Error, Result};
-use crate::secrets::secret::Secret;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
@@ -24,21 +24,6 @@ pub struct Refusal {
     pub description: String,
     /// Salesforce's clock minus ours, in seconds, from its `Date` header.
     pub clock_offset_secs: Option<i64>,
-}
-
-#[derive(Deserialize)]
-struct Success {
-    access_token: String,
-    instance_url: String,
-    id: String,
-    #[serde(default)]
-    issued_at: Option<String>,
-    #[serde(default)]
-    scope: Option<String>,
-    #[serde(default)]
-    sfdc_community_url: Option<String>,
-    #[serde(default)]
-    sfdc_site_url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -88,27 +73,14 @@ pub fn post(
         }));
     }
     // Neither the body nor serde's words are quoted: they could hold a token.
-    let success: Success = serde_json::from_slice(&answer.body).map_err(|_| {
+    let answer: TokenAnswer = serde_json::from_slice(&answer.body).map_err(|_| {
         Error::network(format!(
             "{host} answered the token request with something that is not a Salesforce token response (no access_token, instance_url and id)"
         ))
     })?;
+    // A headless grant keeps no refresh token, even were one sent.
     Ok(Ok(Tokens {
-        access_token: Secret::new(success.access_token),
         refresh_token: None,
-        instance_url: success.instance_url.trim_end_matches('/').to_string(),
-        identity_url: success.id,
-        community_urls: super::oauth::community_urls([
-            &success.sfdc_community_url,
-            &success.sfdc_site_url,
-        ]),
-        issued_at_ms: success
-            .issued_at
-            .and_then(|ms| ms.parse().ok())
-            .unwrap_or_else(|| Utc::now().timestamp_millis()),
-        scopes: success
-            .scope
-            .map(|s| s.split_whitespace().map(String::from).collect())
-            .unwrap_or_default(),
+        ..answer.into_tokens()
     }))
 }

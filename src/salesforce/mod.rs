@@ -15,3 +15,4 @@ pub mod jwt;
 pub mod oauth;
 pub mod proxy;
 pub mod revoke;
+pub mod token_answer;

@@ -11,7 +11,7 @@ use crate::support::headless::{
     CC_CLIENT_ID, CC_SECRET, RUN_AS, age_cache, cached_token, cc_link, entry_of, register_cc_app,
     revoke_at_fake,
 };
-use crate::support::{Run, Sandbox, run_command};
+use crate::support::{Run, Sandbox};
 use sfconnect::secrets::credential::Credential;
 use sfconnect::secrets::secret::Secret;
 
@@ -21,19 +21,9 @@ fn ready() -> Sandbox {
     sandbox
 }
 
-/// Runs with `SFCONNECT_CLIENT_SECRET` (or not) and extra variables.
-fn run_with(sandbox: &Sandbox, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = sandbox.command(args);
-    for (key, value) in env {
-        cmd.env(key, value);
-    }
-    run_command(cmd, None)
-}
-
 fn link(sandbox: &Sandbox, extra: &[&str]) -> Run {
     let url = sandbox.fake.url();
-    run_with(
-        sandbox,
+    sandbox.run_env(
         &cc_link(&url, extra),
         &[("SFCONNECT_CLIENT_SECRET", CC_SECRET)],
     )
@@ -155,12 +145,9 @@ fn generic_login_hosts_are_refused_before_any_request() {
             "--secret-stdin",
         ];
         args.extend(hosts);
-        let run = sandbox.run_with_stdin(&args, CC_SECRET).expect(2);
-        assert!(
-            run.stderr.contains("works only on your org's My Domain"),
-            "{}",
-            run.stderr
-        );
+        let run = sandbox
+            .run_with_stdin(&args, CC_SECRET)
+            .expect_error(2, &["works only on your org's My Domain"]);
         assert!(
             run.stderr.contains(&format!(
                 "sfconnect link --client-credentials --client-id {CC_CLIENT_ID} {form}"
@@ -208,12 +195,12 @@ fn the_secret_comes_from_the_environment_stdin_or_a_named_variable_never_a_flag(
 
     // A named variable: only its name is stored.
     let with_var = [("CI_SF_SECRET", CC_SECRET)];
-    let linked_run = run_with(
-        &sandbox,
-        &cc_link(&url, &["--secret-env", "CI_SF_SECRET", "--alias", "ci"]),
-        &with_var,
-    )
-    .expect(0);
+    let linked_run = sandbox
+        .run_env(
+            &cc_link(&url, &["--secret-env", "CI_SF_SECRET", "--alias", "ci"]),
+            &with_var,
+        )
+        .expect(0);
     let entry = entry_of(&sandbox, "ci");
     assert_eq!(
         entry.credential,
@@ -228,20 +215,20 @@ fn the_secret_comes_from_the_environment_stdin_or_a_named_variable_never_a_flag(
         "{}",
         run.stderr
     );
-    let fresh = run_with(&sandbox, &["token", "ci"], &with_var).expect(0);
+    let fresh = sandbox.run_env(&["token", "ci"], &with_var).expect(0);
 
     // exec: neither the named variable nor SFCONNECT_CLIENT_SECRET reaches
     // the child.
     let script = r#"printf '%s|%s' "${CI_SF_SECRET:-unset}" "${SFCONNECT_CLIENT_SECRET:-unset}"; tr '\0' ' ' < /proc/$$/cmdline >&2"#;
-    let exec = run_with(
-        &sandbox,
-        &["exec", "ci", "--fresh", "--", "sh", "-c", script],
-        &[
-            ("CI_SF_SECRET", CC_SECRET),
-            ("SFCONNECT_CLIENT_SECRET", CC_SECRET),
-        ],
-    )
-    .expect(0);
+    let exec = sandbox
+        .run_env(
+            &["exec", "ci", "--fresh", "--", "sh", "-c", script],
+            &[
+                ("CI_SF_SECRET", CC_SECRET),
+                ("SFCONNECT_CLIENT_SECRET", CC_SECRET),
+            ],
+        )
+        .expect(0);
     assert_eq!(exec.stdout, "unset|unset");
 
     // The secret is in no file, output or argv.
@@ -264,12 +251,12 @@ fn refusals_while_linking_exit_2_with_the_fix() {
     let sandbox = ready();
     let url = sandbox.fake.url();
     let check = |env_secret: &str, said: &str, fix: &str| {
-        let run = run_with(
-            &sandbox,
-            &cc_link(&url, &[]),
-            &[("SFCONNECT_CLIENT_SECRET", env_secret)],
-        )
-        .expect(2);
+        let run = sandbox
+            .run_env(
+                &cc_link(&url, &[]),
+                &[("SFCONNECT_CLIENT_SECRET", env_secret)],
+            )
+            .expect(2);
         assert!(run.stderr.contains(said), "{said}: {}", run.stderr);
         assert!(run.stderr.contains(fix), "{fix}: {}", run.stderr);
         assert_eq!(linked(&sandbox), 0);
@@ -332,12 +319,9 @@ fn a_rotated_secret_or_a_removed_run_as_user_exits_4_for_a_stored_connection() {
     sandbox.run(&["tokens", "check"]).expect(4);
     sandbox.fake.knobs().headless.client_credentials_apps[0].secret = CC_SECRET.into();
     sandbox.fake.knobs().headless.client_credentials_apps[0].run_as = None;
-    let run = sandbox.run(&["token", "cc", "--fresh"]).expect(4);
-    assert!(
-        run.stderr.contains("no client credentials user enabled"),
-        "{}",
-        run.stderr
-    );
+    sandbox
+        .run(&["token", "cc", "--fresh"])
+        .expect_error(4, &["no client credentials user enabled"]);
 }
 
 /// The browser of a browser login with a confidential app is a child too:
@@ -382,7 +366,9 @@ fn the_browser_does_not_inherit_the_client_secret() {
         "--alias",
         "web",
     ];
-    run_with(&sandbox, &args, &[("SFCONNECT_CLIENT_SECRET", CC_SECRET)]).expect(0);
+    sandbox
+        .run_env(&args, &[("SFCONNECT_CLIENT_SECRET", CC_SECRET)])
+        .expect(0);
     let env = std::fs::read_to_string(&seen).unwrap();
     assert!(env.contains("TEST_BROWSER_LOG="), "the browser ran: {env}");
     assert!(!env.contains("SFCONNECT_CLIENT_SECRET"), "{env}");

@@ -7,8 +7,7 @@
 //! the body.
 
 use crate::support::fake_salesforce::hostile::{HOSTILE_MARKER, HostileFront, TokenAnswer};
-use crate::support::listener::{callback_from_browser_log, callback_port, raw_get, target_of};
-use crate::support::live::Live;
+use crate::support::listener::{WaitingLink, raw_get, waiting_link};
 use crate::support::{Run, Sandbox, link_args};
 use serde_json::Value;
 use std::io::{Read, Write};
@@ -174,14 +173,13 @@ fn abusive_requests(
 #[test]
 fn listener_abuse_never_wins_and_the_genuine_callback_still_links() {
     let mut sandbox = Sandbox::new();
-    sandbox.set_env("TEST_BROWSER_SKIP_CALLBACK", "1");
-    let url = sandbox.fake.url();
-    let live = Live::start(sandbox.command(&link_args(&url, &["--timeout", "40"])));
-    let stderr = live.wait_for("Ctrl-C cancels");
-    let port = callback_port(&stderr);
+    let WaitingLink {
+        live,
+        port,
+        target: genuine,
+    } = waiting_link(&mut sandbox, &["--timeout", "40"]);
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let host = format!("localhost:{port}");
-    let genuine = target_of(&callback_from_browser_log(&sandbox));
     let (code, state) = (param_of(&genuine, "code"), param_of(&genuine, "state"));
 
     // 200 connections at once, half silent, half sending half a request;

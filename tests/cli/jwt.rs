@@ -285,8 +285,9 @@ fn keygen_writes_a_pair_that_links_and_never_overwrites() {
 
     // Never overwrites: both, or either, exists.
     let before = std::fs::read(&key).unwrap();
-    let run = sandbox.run(&["keygen", "--dir", &dir_arg]).expect(2);
-    assert!(run.stderr.contains("never overwrites"), "{}", run.stderr);
+    sandbox
+        .run(&["keygen", "--dir", &dir_arg])
+        .expect_error(2, &["never overwrites"]);
     assert_eq!(std::fs::read(&key).unwrap(), before);
     std::fs::remove_file(&cert).unwrap();
     sandbox.run(&["keygen", "--dir", &dir_arg]).expect(2);
@@ -358,26 +359,13 @@ fn every_bad_key_exits_2_with_a_reason_and_a_fix_before_any_request() {
     let ec = crate::support::headless::fixture_text("ec-p256.pem");
     let mut cmd = sandbox.command(&jwt_link(&url, &["--key-env", "SF_JWT_KEY"]));
     cmd.env("SF_JWT_KEY", &ec);
-    let run = run_command(cmd, None).expect(2);
-    assert!(
-        run.stderr.contains("SF_JWT_KEY: it is an EC key"),
-        "{}",
-        run.stderr
-    );
-    let run = sandbox
+    run_command(cmd, None).expect_error(2, &["SF_JWT_KEY: it is an EC key"]);
+    sandbox
         .run(&jwt_link(&url, &["--key-env", "SF_UNSET_KEY"]))
-        .expect(2);
-    assert!(
-        run.stderr.contains("SF_UNSET_KEY: the variable is not set"),
-        "{}",
-        run.stderr
-    );
-    let run = sandbox.run(&jwt_link(&url, &[])).expect(2);
-    assert!(
-        run.stderr.contains("--jwt needs the private key"),
-        "{}",
-        run.stderr
-    );
+        .expect_error(2, &["SF_UNSET_KEY: the variable is not set"]);
+    sandbox
+        .run(&jwt_link(&url, &[]))
+        .expect_error(2, &["--jwt needs the private key"]);
     // No grant was tried, nothing was kept.
     assert_eq!(grants(&sandbox), 0);
     assert_eq!(linked(&sandbox), 0);
@@ -608,8 +596,9 @@ fn refusals_for_a_stored_connection_exit_4_and_say_how_to_link_again() {
 
     // The audience changed: the hint re-links with the other one.
     sandbox.fake.knobs().headless.jwt_audience = Some("https://login.salesforce.com".into());
-    let run = sandbox.run(&["token", "ci", "--fresh"]).expect(4);
-    assert!(run.stderr.contains("audience is invalid"), "{}", run.stderr);
+    let run = sandbox
+        .run(&["token", "ci", "--fresh"])
+        .expect_error(4, &["audience is invalid"]);
     assert!(
         run.stderr
             .contains("--audience https://login.salesforce.com"),
@@ -650,12 +639,7 @@ fn an_unapproved_user_relies_on_a_browser_approval() {
             alias,
         ])
     };
-    let run = jwt("ci").expect(4);
-    assert!(
-        run.stderr.contains("sfconnect link --client-id 3MVG9fake"),
-        "{}",
-        run.stderr
-    );
+    jwt("ci").expect_error(4, &["sfconnect link --client-id 3MVG9fake"]);
 
     sandbox.link(&["--alias", "browser"]).expect(0);
     jwt("ci").expect(0);
@@ -666,12 +650,9 @@ fn an_unapproved_user_relies_on_a_browser_approval() {
     );
 
     sandbox.run(&["revoke", "browser"]).expect(0);
-    let run = sandbox.run(&["token", "ci", "--fresh"]).expect(4);
-    assert!(
-        run.stderr.contains("user hasn't approved this consumer"),
-        "{}",
-        run.stderr
-    );
+    sandbox
+        .run(&["token", "ci", "--fresh"])
+        .expect_error(4, &["user hasn't approved this consumer"]);
 }
 
 #[test]
@@ -756,11 +737,10 @@ fn jwt_flags_need_jwt_and_fit_together() {
     ] {
         sandbox.run(&args).expect(2);
     }
-    let run = sandbox
+    sandbox
         .run(&jwt_link(&url, &["--key-file", &key, "--key-env", "X"]))
-        .expect(2);
-    assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
-    let run = sandbox
+        .expect_error(2, &["cannot be used with"]);
+    sandbox
         .run(&[
             "link",
             "--jwt",
@@ -771,13 +751,8 @@ fn jwt_flags_need_jwt_and_fit_together() {
             "--key-file",
             &key,
         ])
-        .expect(2);
-    assert!(
-        run.stderr.contains("--jwt needs --username"),
-        "{}",
-        run.stderr
-    );
-    let run = sandbox
+        .expect_error(2, &["--jwt needs --username"]);
+    sandbox
         .run(&[
             "link",
             "--jwt",
@@ -788,12 +763,7 @@ fn jwt_flags_need_jwt_and_fit_together() {
             "--key-file",
             &key,
         ])
-        .expect(2);
-    assert!(
-        run.stderr.contains("--jwt needs --client-id"),
-        "{}",
-        run.stderr
-    );
+        .expect_error(2, &["--jwt needs --client-id"]);
     assert_eq!(grants(&sandbox), 0);
 }
 

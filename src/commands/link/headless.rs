@@ -13,7 +13,7 @@
 //! stored. Neither kind holds one of the user's five approvals, so nothing
 //! is counted afterwards.
 
-use super::store::enter;
+use super::store::{Origin, enter, identify};
 use crate::app::Context;
 use crate::cli::LinkArgs;
 use crate::config::Config;
@@ -26,18 +26,16 @@ use crate::report::ConnectionView;
 use crate::salesforce::client_credentials::{self, SECRET_ENV};
 use crate::salesforce::headless_errors::{Grant, Moment, explain};
 use crate::salesforce::http::Http;
-use crate::salesforce::identity;
 use crate::salesforce::jwt::{self, Claims};
 use crate::salesforce::oauth::Tokens;
 use crate::salesforce::revoke::revoke;
 use crate::secrets::client_secret;
 use crate::secrets::credential::{self, Credential, Entry};
 use crate::secrets::secret::Secret;
-use crate::secrets::{self, SecretStore, StoreKind};
+use crate::secrets::{SecretStore, StoreKind};
 use crate::tokens::headless::{bad_key, key_from_pem};
 use crate::tokens::lock;
 use crate::tokens::retired;
-use chrono::{SubsecRound, Utc};
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
@@ -240,38 +238,20 @@ fn keep(
     tokens: &mut Tokens,
     (store_kind, store): (StoreKind, &dyn SecretStore),
 ) -> Result<Connection> {
-    // The answer's URLs are judged before the access token follows them.
-    tokens.check_urls(&plan.login_url)?;
-    let who = identity::fetch(
+    let scopes = tokens.scopes.clone();
+    let connection = identify(
+        args,
         http,
-        &plan.login_url,
-        &tokens.instance_url,
-        &tokens.identity_url,
-        &tokens.access_token,
+        tokens,
+        Origin {
+            kind: plan.kind,
+            login_url: &plan.login_url,
+            client_id: &plan.client_id,
+            audience: plan.audience.clone(),
+            scopes,
+            store: store_kind,
+        },
     )?;
-    let alias = Alias::new(args.alias.clone().unwrap_or_else(|| who.username.clone()))
-        .map_err(|e| e.with_hint("choose a name with --alias"))?;
-    let now = Utc::now().trunc_subsecs(0);
-    let connection = Connection {
-        alias,
-        username: who.username,
-        org_id: who.org_id,
-        user_id: who.user_id,
-        instance_url: tokens.instance_url.clone(),
-        login_url: plan.login_url.clone(),
-        client_id: plan.client_id.clone(),
-        kind: plan.kind,
-        audience: plan.audience.clone(),
-        scopes: tokens.scopes.clone(),
-        created_at: now,
-        last_used_at: None,
-        // Set by the first mint after this one, as for a browser link.
-        last_refreshed_at: None,
-        store: store_kind,
-        id: secrets::new_id(),
-        app_name: None,
-        health: None,
-    };
     let entry = Entry {
         credential: plan.credential.clone(),
         access_token: Some(tokens.access_token.clone()),

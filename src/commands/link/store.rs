@@ -44,45 +44,28 @@ pub fn store_login(
         .with_hint("the app must allow the refresh_token (or offline_access) scope, and --scopes must include it"));
     };
     let stored = (|| {
-        tokens.check_urls(&app.login_url)?;
-        let who = identity::fetch(
-            http,
-            &app.login_url,
-            &tokens.instance_url,
-            &tokens.identity_url,
-            &tokens.access_token,
-        )?;
-        let alias = Alias::new(args.alias.clone().unwrap_or_else(|| who.username.clone()))
-            .map_err(|e| e.with_hint("choose a name with --alias"))?;
-        let now = Utc::now().trunc_subsecs(0);
-        let connection = Connection {
-            alias,
-            username: who.username,
-            org_id: who.org_id,
-            user_id: who.user_id,
-            instance_url: tokens.instance_url.clone(),
-            login_url: app.login_url.clone(),
-            client_id: app.client_id.clone(),
-            kind: if args.device {
-                Kind::Device
-            } else {
-                Kind::Browser
-            },
-            audience: None,
-            scopes: if tokens.scopes.is_empty() {
-                requested_scopes.to_vec()
-            } else {
-                tokens.scopes.clone()
-            },
-            created_at: now,
-            last_used_at: None,
-            // Set by the first refresh; the login's own token is not one.
-            last_refreshed_at: None,
-            store: store_kind,
-            id: secrets::new_id(),
-            app_name: None,
-            health: None,
+        let scopes = if tokens.scopes.is_empty() {
+            requested_scopes.to_vec()
+        } else {
+            tokens.scopes.clone()
         };
+        let connection = identify(
+            args,
+            http,
+            &mut tokens,
+            Origin {
+                kind: if args.device {
+                    Kind::Device
+                } else {
+                    Kind::Browser
+                },
+                login_url: &app.login_url,
+                client_id: &app.client_id,
+                audience: None,
+                scopes,
+                store: store_kind,
+            },
+        )?;
         let secret = StoredTokens {
             refresh_token: refresh_token.clone(),
             access_token: Some(tokens.access_token.clone()),
@@ -112,6 +95,62 @@ pub fn store_login(
         }
         Err(err) => Err(revoke_fresh(http, &app.login_url, &refresh_token, err)),
     }
+}
+
+/// What a link knows of its new connection before Salesforce says who
+/// logged in: how it was linked, where, with which app, and where its secret
+/// goes.
+pub(super) struct Origin<'a> {
+    pub kind: Kind,
+    pub login_url: &'a str,
+    pub client_id: &'a str,
+    /// JWT only: the `aud` the assertion names.
+    pub audience: Option<String>,
+    pub scopes: Vec<String>,
+    pub store: StoreKind,
+}
+
+/// The record of a new connection, for every kind of link: the URLs
+/// Salesforce named are judged before the access token follows them
+/// (`Tokens::check_urls`), then the identity URL says who the connection is.
+/// Nothing is stored yet.
+pub(super) fn identify(
+    args: &LinkArgs,
+    http: &Http,
+    tokens: &mut Tokens,
+    origin: Origin,
+) -> Result<Connection> {
+    tokens.check_urls(origin.login_url)?;
+    let who = identity::fetch(
+        http,
+        origin.login_url,
+        &tokens.instance_url,
+        &tokens.identity_url,
+        &tokens.access_token,
+    )?;
+    let alias = Alias::new(args.alias.clone().unwrap_or_else(|| who.username.clone()))
+        .map_err(|e| e.with_hint("choose a name with --alias"))?;
+    Ok(Connection {
+        alias,
+        username: who.username,
+        org_id: who.org_id,
+        user_id: who.user_id,
+        instance_url: tokens.instance_url.clone(),
+        login_url: origin.login_url.to_string(),
+        client_id: origin.client_id.to_string(),
+        kind: origin.kind,
+        audience: origin.audience,
+        scopes: origin.scopes,
+        created_at: Utc::now().trunc_subsecs(0),
+        last_used_at: None,
+        // Set by the first refresh (or, for a headless kind, the first mint
+        // after the link's): the link's own token is not one.
+        last_refreshed_at: None,
+        store: origin.store,
+        id: secrets::new_id(),
+        app_name: None,
+        health: None,
+    })
 }
 
 /// One approval per user, org and app: such connections are the same grant

@@ -3,9 +3,7 @@
 
 use crate::support::fake_salesforce::FAKE_CLIENT_ID;
 use crate::support::leak_checks::assert_nothing_stored;
-use crate::support::listener::{
-    callback_from_browser_log, callback_port, held_port, raw_get, target_of,
-};
+use crate::support::listener::{WaitingLink, callback_port, held_port, raw_get, waiting_link};
 use crate::support::live::Live;
 use crate::support::{Run, Sandbox, link_args};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
@@ -83,14 +81,9 @@ fn a_callback_over_ipv6_loopback_links() {
         return; // no IPv6 loopback here
     }
     let mut sandbox = Sandbox::new();
-    sandbox.set_env("TEST_BROWSER_SKIP_CALLBACK", "1");
-    let url = sandbox.fake.url();
-    let live = Live::start(sandbox.command(&link_args(&url, &[])));
-    let stderr = live.wait_for("Ctrl-C cancels");
-    let port = callback_port(&stderr);
-    let address = callback_from_browser_log(&sandbox);
+    let WaitingLink { live, port, target } = waiting_link(&mut sandbox, &[]);
     let addr = SocketAddr::from((Ipv6Addr::LOCALHOST, port));
-    let (status, body) = raw_get(addr, &format!("[::1]:{port}"), &target_of(&address));
+    let (status, body) = raw_get(addr, &format!("[::1]:{port}"), &target);
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("Linked"), "{body}");
     live.finish().expect(0);
@@ -100,12 +93,7 @@ fn a_callback_over_ipv6_loopback_links() {
 #[test]
 fn a_foreign_host_header_is_refused_and_the_login_waits_on() {
     let mut sandbox = Sandbox::new();
-    sandbox.set_env("TEST_BROWSER_SKIP_CALLBACK", "1");
-    let url = sandbox.fake.url();
-    let live = Live::start(sandbox.command(&link_args(&url, &[])));
-    let stderr = live.wait_for("Ctrl-C cancels");
-    let port = callback_port(&stderr);
-    let target = target_of(&callback_from_browser_log(&sandbox));
+    let WaitingLink { live, port, target } = waiting_link(&mut sandbox, &[]);
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     // A page whose DNS name was rebound to 127.0.0.1 sends its own name,
     // even with the right code and state.

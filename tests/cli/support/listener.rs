@@ -3,8 +3,8 @@
 //! address it prints, raw requests with a chosen Host header, and ports a
 //! test holds busy.
 
-use super::Sandbox;
-use super::live::PATIENCE;
+use super::live::{Live, PATIENCE};
+use super::{Sandbox, link_args};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 
@@ -92,4 +92,23 @@ pub fn callback_from_browser_log(sandbox: &Sandbox) -> String {
         .and_then(|e| e["location"].as_str())
         .unwrap_or_else(|| panic!("no authorize redirect: {events:?}"))
         .to_string()
+}
+
+/// A `link` waiting at its listener for the callback the test sends itself
+/// (the test browser only records it: `TEST_BROWSER_SKIP_CALLBACK`).
+pub struct WaitingLink {
+    pub live: Live,
+    pub port: u16,
+    /// The genuine callback's path and query.
+    pub target: String,
+}
+
+/// Starts `link` (with `extra` arguments) and waits until it listens.
+pub fn waiting_link(sandbox: &mut Sandbox, extra: &[&str]) -> WaitingLink {
+    sandbox.set_env("TEST_BROWSER_SKIP_CALLBACK", "1");
+    let url = sandbox.fake.url();
+    let live = Live::start(sandbox.command(&link_args(&url, extra)));
+    let port = callback_port(&live.wait_for("Ctrl-C cancels"));
+    let target = target_of(&callback_from_browser_log(sandbox));
+    WaitingLink { live, port, target }
 }

@@ -139,6 +139,15 @@ impl Sandbox {
         run_command(self.command(args), None)
     }
 
+    /// Runs with these variables set too, for this run only.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = self.command(args);
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
+        run_command(cmd, None)
+    }
+
     /// Runs with `input` on stdin.
     pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Run {
         run_command(self.command(args), Some(input))

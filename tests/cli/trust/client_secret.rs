@@ -5,7 +5,7 @@
 //! child process.
 
 use crate::support::fake_salesforce::{FAKE_CLIENT_ID, FakeClient, Recorded};
-use crate::support::{Run, Sandbox, link_args, run_command};
+use crate::support::{Run, Sandbox, link_args};
 
 const SECRET_CLIENT_ID: &str = "3MVG9trustTestClientWithASecret";
 const SECRET: &str = "CLIENTSECRET-SFCANARY-trust-41d3";
@@ -23,21 +23,13 @@ fn sandbox() -> Sandbox {
     sandbox
 }
 
-fn run_with(sandbox: &Sandbox, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = sandbox.command(args);
-    for (key, value) in env {
-        cmd.env(key, value);
-    }
-    run_command(cmd, None)
-}
-
 /// `link --alias ALIAS` with the app that requires a secret.
 fn link_secret_app(sandbox: &Sandbox, alias: &str, env: &[(&str, &str)]) -> Run {
     let url = sandbox.fake.url();
     let mut args = link_args(&url, &["--alias", alias]);
     let at = args.iter().position(|a| *a == FAKE_CLIENT_ID).unwrap();
     args[at] = SECRET_CLIENT_ID;
-    run_with(sandbox, &args, env)
+    sandbox.run_env(&args, env)
 }
 
 /// The last refresh grant the fake received.
@@ -73,18 +65,22 @@ fn the_secret_is_kept_with_its_connection_and_sent_for_it_only() {
     for configured in [None, Some(SECRET_CLIENT_ID)] {
         let mut env = vec![(VARIABLE, SECRET)];
         env.extend(configured.map(|id| ("SFCONNECT_CLIENT_ID", id)));
-        run_with(&sandbox, &["token", "prod", "--fresh"], &env).expect(0);
+        sandbox
+            .run_env(&["token", "prod", "--fresh"], &env)
+            .expect(0);
         let refresh = last_refresh(&sandbox);
         assert_eq!(refresh.form_param("client_id"), Some(FAKE_CLIENT_ID));
         assert_eq!(refresh.form_param("client_secret"), None, "{refresh:?}");
     }
     // sec refreshes with its stored secret, the variable unset.
-    run_with(&sandbox, &["token", "sec", "--fresh"], &[]).expect(0);
+    sandbox.run_env(&["token", "sec", "--fresh"], &[]).expect(0);
     let refresh = last_refresh(&sandbox);
     assert_eq!(refresh.form_param("client_id"), Some(SECRET_CLIENT_ID));
     assert_eq!(refresh.form_param("client_secret"), Some(SECRET));
     // Both at once, as `tokens check` does.
-    run_with(&sandbox, &["tokens", "check"], &[(VARIABLE, SECRET)]).expect(0);
+    sandbox
+        .run_env(&["tokens", "check"], &[(VARIABLE, SECRET)])
+        .expect(0);
 }
 
 #[test]
@@ -94,48 +90,39 @@ fn a_connection_that_relied_on_the_variable_adopts_it_with_its_client_id_configu
     forget_stored_secret(&sandbox, "sec");
 
     // Without its client id configured, the variable belongs to nobody.
-    let run = run_with(
-        &sandbox,
-        &["token", "sec", "--fresh"],
-        &[(VARIABLE, SECRET)],
-    )
-    .expect(2);
+    let run = sandbox
+        .run_env(&["token", "sec", "--fresh"], &[(VARIABLE, SECRET)])
+        .expect(2);
     assert_eq!(last_refresh(&sandbox).form_param("client_secret"), None);
     run.says(&[&format!("SFCONNECT_CLIENT_ID={SECRET_CLIENT_ID}")]);
     assert!(!run.stderr.contains(SECRET) && !run.stdout.contains(SECRET));
 
     // With it (in the environment, or in the config file), the variable is
     // sent, and kept once the refresh succeeds.
-    let run = run_with(
-        &sandbox,
-        &["token", "sec", "--fresh"],
-        &[
-            (VARIABLE, SECRET),
-            ("SFCONNECT_CLIENT_ID", SECRET_CLIENT_ID),
-        ],
-    )
-    .expect(0);
+    let run = sandbox
+        .run_env(
+            &["token", "sec", "--fresh"],
+            &[
+                (VARIABLE, SECRET),
+                ("SFCONNECT_CLIENT_ID", SECRET_CLIENT_ID),
+            ],
+        )
+        .expect(0);
     run.says(&["kept the client secret"]);
     assert_eq!(
         last_refresh(&sandbox).form_param("client_secret"),
         Some(SECRET)
     );
     assert_eq!(sandbox.tokens_of("sec")["client_secret"], SECRET);
-    run_with(&sandbox, &["token", "sec", "--fresh"], &[]).expect(0);
+    sandbox.run_env(&["token", "sec", "--fresh"], &[]).expect(0);
 
     forget_stored_secret(&sandbox, "sec");
-    run_with(
-        &sandbox,
-        &["config", "set", "client-id", SECRET_CLIENT_ID],
-        &[],
-    )
-    .expect(0);
-    run_with(
-        &sandbox,
-        &["token", "sec", "--fresh"],
-        &[(VARIABLE, SECRET)],
-    )
-    .expect(0);
+    sandbox
+        .run_env(&["config", "set", "client-id", SECRET_CLIENT_ID], &[])
+        .expect(0);
+    sandbox
+        .run_env(&["token", "sec", "--fresh"], &[(VARIABLE, SECRET)])
+        .expect(0);
     assert_eq!(sandbox.tokens_of("sec")["client_secret"], SECRET);
     let index = std::fs::read_to_string(sandbox.config_dir().join("index.json")).unwrap();
     assert!(!index.contains(SECRET), "the secret is never in the index");
@@ -158,15 +145,15 @@ fn child_processes_do_not_inherit_the_secret() {
     assert!(seen.contains("TEST_BROWSER_LOG="), "{seen}");
     assert!(!seen.contains(VARIABLE) && !seen.contains(SECRET), "{seen}");
 
-    let run = run_with(
-        &sandbox,
-        &["exec", "sec", "--fresh", "--", "env"],
-        &[
-            (VARIABLE, SECRET),
-            ("SFCONNECT_CLIENT_ID", SECRET_CLIENT_ID),
-        ],
-    )
-    .expect(0);
+    let run = sandbox
+        .run_env(
+            &["exec", "sec", "--fresh", "--", "env"],
+            &[
+                (VARIABLE, SECRET),
+                ("SFCONNECT_CLIENT_ID", SECRET_CLIENT_ID),
+            ],
+        )
+        .expect(0);
     assert!(run.stdout.contains("SF_ACCESS_TOKEN="), "{run:#?}");
     assert!(
         !run.stdout.contains(VARIABLE) && !run.stdout.contains(SECRET),

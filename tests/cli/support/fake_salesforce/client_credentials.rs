@@ -6,7 +6,7 @@
 use super::Shared;
 use super::http::{Reply, lock};
 use super::knobs::{FakeClient, Knobs};
-use super::token::{TokenRequest, invalid_grant, issue};
+use super::token::{TokenRequest, invalid_grant, issue_new};
 
 pub(super) const GRANT_TYPE: &str = "client_credentials";
 
@@ -55,18 +55,6 @@ pub(super) fn grant(
         .ok_or_else(|| invalid_grant("no client credentials user enabled"))?;
     let scope = vec!["api".to_string(), "id".to_string()];
     let index = st.add_grant(&app.client_id, user, scope, None, false);
-    let client = FakeClient {
-        client_id: app.client_id.clone(),
-        secret: Some(app.secret.clone()),
-        redirect_uris: vec![],
-        any_loopback_port: false,
-    };
-    Ok(issue(
-        &shared.base_url,
-        knobs,
-        &mut st,
-        &client,
-        index,
-        None,
-    ))
+    let client = FakeClient::headless(&app.client_id, Some(app.secret.clone()));
+    Ok(issue_new(&shared.base_url, knobs, &mut st, &client, index))
 }

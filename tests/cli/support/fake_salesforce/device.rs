@@ -15,7 +15,7 @@ use serde_json::json;
 use super::http::{Incoming, Reply, lock, split_scope};
 use super::knobs::Knobs;
 use super::state::PendingDevice;
-use super::token::{TokenRequest, invalid_grant, issue, wants_refresh};
+use super::token::{TokenRequest, invalid_grant, issue_new, wants_refresh};
 use super::{APP_SCOPES, EXPIRED_CODE, HTML, Shared, secrets};
 
 /// The answer when the app lacks "Enable for Device Flow". Guessed: the code is
@@ -134,15 +134,7 @@ pub(super) fn poll(shared: &Shared, knobs: &Knobs, request: &TokenRequest) -> Re
         None,
         with_refresh,
     );
-    let refresh = st.grants[index].current_refresh().map(str::to_string);
-    Ok(issue(
-        &shared.base_url,
-        knobs,
-        &mut st,
-        client,
-        index,
-        refresh,
-    ))
+    Ok(issue_new(&shared.base_url, knobs, &mut st, client, index))
 }
 
 /// `GET /setup/connect`: where the user would type the user code.

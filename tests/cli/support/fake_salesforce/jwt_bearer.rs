@@ -14,7 +14,7 @@ use x509_cert::der::Decode;
 
 use super::http::{Reply, lock};
 use super::knobs::{FakeClient, Knobs};
-use super::token::{TokenRequest, invalid_grant, issue};
+use super::token::{TokenRequest, invalid_grant, issue_new};
 use super::{Shared, secrets};
 
 pub(super) const GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -95,20 +95,8 @@ pub(super) fn grant(
         .map(String::from)
         .to_vec();
     let index = st.add_grant(&app.client_id, user, scope, None, false);
-    let client = FakeClient {
-        client_id: app.client_id.clone(),
-        secret: None,
-        redirect_uris: vec![],
-        any_loopback_port: false,
-    };
-    Ok(issue(
-        &shared.base_url,
-        knobs,
-        &mut st,
-        &client,
-        index,
-        None,
-    ))
+    let client = FakeClient::headless(&app.client_id, None);
+    Ok(issue_new(&shared.base_url, knobs, &mut st, &client, index))
 }
 
 /// RS256 over `signed` with the public key of the DER certificate.

@@ -52,6 +52,19 @@ pub struct FakeClient {
     pub any_loopback_port: bool,
 }
 
+impl FakeClient {
+    /// A headless grant's app as the token answer sees it: no callback URLs;
+    /// its consumer secret, when it has one, keys the answer's signature.
+    pub fn headless(client_id: &str, secret: Option<String>) -> Self {
+        FakeClient {
+            client_id: client_id.to_string(),
+            secret,
+            redirect_uris: vec![],
+            any_loopback_port: false,
+        }
+    }
+}
+
 /// Behaviour switches; `Knobs::default()` is a well-behaved Salesforce.
 #[derive(Clone, Debug)]
 pub struct Knobs {

@@ -179,15 +179,7 @@ fn authorization_code_grant(
         pending.nonce,
         with_refresh,
     );
-    let refresh = st.grants[index].current_refresh().map(str::to_string);
-    Ok(issue(
-        &shared.base_url,
-        knobs,
-        &mut st,
-        client,
-        index,
-        refresh,
-    ))
+    Ok(issue_new(&shared.base_url, knobs, &mut st, client, index))
 }
 
 fn refresh_token_grant(
@@ -237,6 +229,19 @@ fn refresh_token_grant(
         index,
         rotated,
     ))
+}
+
+/// The answer to a grant just added: its first access token, with its
+/// refresh token when it was given one.
+pub(super) fn issue_new(
+    base_url: &str,
+    knobs: &Knobs,
+    st: &mut State,
+    client: &FakeClient,
+    grant: usize,
+) -> Reply {
+    let refresh = st.grants[grant].current_refresh().map(str::to_string);
+    issue(base_url, knobs, st, client, grant, refresh)
 }
 
 /// Mints an access token for a grant and builds the §3 success JSON (with
