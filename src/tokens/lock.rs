@@ -17,19 +17,13 @@ use crate::app::Context;
 use crate::error::{Error, Result};
 use crate::index::connection::Connection;
 use crate::index::files::{self, FileLock};
-
-/// Whether `id` can name a lock file: what `secrets::new_id` makes (hex),
-/// never a path. An index or secret file edited by hand may hold anything.
-pub fn is_lock_name(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
+use crate::secrets::is_connection_id;
 
 /// The lock of the connection (or retired entry) with this secret-store id.
 pub fn lock_id(ctx: &Context, id: &str, alias: &str) -> Result<FileLock> {
-    if !is_lock_name(id) {
+    // Only an id `secrets::new_id` could have made names a lock file; an
+    // index or secret store edited by hand may hold anything.
+    if !is_connection_id(id) {
         return Err(Error::usage(format!(
             "connection {alias} has an id sfconnect did not make ({id:?}); the index was edited by hand"
         ))
@@ -70,23 +64,10 @@ pub fn lock_if_named(
     ctx: &Context,
     connection: &Connection,
 ) -> Result<(Option<FileLock>, Connection)> {
-    if is_lock_name(&connection.id) {
+    if is_connection_id(&connection.id) {
         let (lock, current) = lock(ctx, connection)?;
         Ok((Some(lock), current))
     } else {
         Ok((None, connection.clone()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_plain_names_name_a_lock() {
-        assert!(is_lock_name(&crate::secrets::new_id()));
-        for bad in ["", "../index", "a/b", "a.lock", &"a".repeat(65), "a b"] {
-            assert!(!is_lock_name(bad), "{bad:?}");
-        }
     }
 }

@@ -162,7 +162,7 @@ fn remove_orphans(
     let mut removed = Vec::new();
     for id in found {
         // An id sfconnect did not make is no link's in progress.
-        let _lock = lock::is_lock_name(id)
+        let _lock = secrets::is_connection_id(id)
             .then(|| lock::lock_id(ctx, id, id))
             .transpose()?;
         let index = ctx.registry.load()?;
