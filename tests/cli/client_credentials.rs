@@ -5,11 +5,10 @@
 //! request; where the secret may come from (never a flag); every refusal
 //! while linking (exit 2) and for a stored connection (exit 4).
 
-use crate::jwt::{linked, walk};
 use crate::support::fake_salesforce::DEFAULT_ORG_ID;
 use crate::support::headless::{
-    CC_CLIENT_ID, CC_SECRET, RUN_AS, age_cache, cached_token, cc_link, entry_of, register_cc_app,
-    revoke_at_fake,
+    CC_CLIENT_ID, CC_SECRET, RUN_AS, age_cache, cached_token, cc_link, entry_of, linked,
+    register_cc_app, revoke_at_fake, token_seen_by_exec, walk,
 };
 use crate::support::{Run, Sandbox};
 use sfconnect::secrets::credential::Credential;
@@ -83,17 +82,7 @@ fn a_client_credentials_connection_links_and_serves_every_command() {
     assert_ne!(second, first);
     assert_eq!(grants(&sandbox), 2);
 
-    let run = sandbox
-        .run(&[
-            "exec",
-            "cc",
-            "--",
-            "sh",
-            "-c",
-            "printf %s \"$SF_ACCESS_TOKEN\"",
-        ])
-        .expect(0);
-    assert_eq!(run.stdout, second);
+    assert_eq!(token_seen_by_exec(&sandbox, "cc"), second);
 
     revoke_at_fake(&sandbox.fake, &second);
     sandbox

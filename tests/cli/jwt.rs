@@ -7,8 +7,8 @@
 
 use crate::support::fake_salesforce::{DEFAULT_ORG_ID, DEFAULT_USERNAME, FAKE_CLIENT_ID};
 use crate::support::headless::{
-    JWT_CLIENT_ID, age_cache, assertions, cached_token, entry_of, jwt_link, key_file, pem_der,
-    register_jwt_app, register_jwt_certificate, revoke_at_fake,
+    JWT_CLIENT_ID, age_cache, assertions, cached_token, entry_of, jwt_link, key_file, linked,
+    pem_der, register_jwt_app, register_jwt_certificate, revoke_at_fake, token_seen_by_exec, walk,
 };
 use crate::support::{Run, Sandbox, run_command};
 use sfconnect::secrets::credential::Credential;
@@ -29,15 +29,6 @@ fn link(sandbox: &Sandbox, key: &str, extra: &[&str]) -> Run {
     let mut args = vec!["--key-file", key];
     args.extend_from_slice(extra);
     sandbox.run(&jwt_link(&url, &args))
-}
-
-/// How many connections the index holds (none before the first link).
-pub fn linked(sandbox: &Sandbox) -> usize {
-    if sandbox.config_dir().join("index.json").exists() {
-        sandbox.connections().len()
-    } else {
-        0
-    }
 }
 
 fn grants(sandbox: &Sandbox) -> usize {
@@ -131,17 +122,7 @@ fn token_exec_and_api_of_a_jwt_connection_mint_with_new_assertions() {
     );
 
     // exec: the token in the child's environment.
-    let run = sandbox
-        .run(&[
-            "exec",
-            "ci",
-            "--",
-            "sh",
-            "-c",
-            "printf %s \"$SF_ACCESS_TOKEN\"",
-        ])
-        .expect(0);
-    assert_eq!(run.stdout, second);
+    assert_eq!(token_seen_by_exec(&sandbox, "ci"), second);
 
     // api: the session ends at Salesforce; the 401 mints a new token.
     revoke_at_fake(&sandbox.fake, &second);
@@ -709,20 +690,6 @@ fn a_key_in_a_variable_is_read_at_every_mint_and_stored_nowhere() {
             assert!(!text.contains(line.as_str()), "the key leaked: {text}");
         }
     }
-}
-
-/// Every file under `dir`.
-pub fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()) {
-        let path = entry.path();
-        if path.is_dir() {
-            files.extend(walk(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
 }
 
 #[test]

@@ -199,3 +199,41 @@ pub fn revoke_at_fake(fake: &FakeSalesforce, token: &str) {
         .unwrap();
     assert_eq!(response.status(), 200);
 }
+
+/// The access token an `exec` child finds in `SF_ACCESS_TOKEN`.
+pub fn token_seen_by_exec(sandbox: &Sandbox, alias: &str) -> String {
+    sandbox
+        .run(&[
+            "exec",
+            alias,
+            "--",
+            "sh",
+            "-c",
+            "printf %s \"$SF_ACCESS_TOKEN\"",
+        ])
+        .expect(0)
+        .stdout
+}
+
+/// How many connections the index holds (none before the first link).
+pub fn linked(sandbox: &Sandbox) -> usize {
+    if sandbox.config_dir().join("index.json").exists() {
+        sandbox.connections().len()
+    } else {
+        0
+    }
+}
+
+/// Every file under `dir`.
+pub fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()) {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
