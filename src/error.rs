@@ -89,21 +89,8 @@ impl Error {
         self
     }
 
-    /// The same failure said again at the caller's level: a new message,
-    /// with this error as its cause. Exit code, hint and Salesforce code
-    /// carry over (a caller may still replace the hint).
-    pub fn wrap(self, message: impl Into<String>) -> Self {
-        Error {
-            exit: self.exit,
-            message: message.into(),
-            hint: self.hint.clone(),
-            salesforce_code: self.salesforce_code.clone(),
-            cause: Some(Box::new(self)),
-        }
-    }
-
     /// Records `cause` as what this error was raised for, keeping this
-    /// error's own exit code and hint (unlike `wrap`).
+    /// error's own exit code and hint.
     pub fn caused_by(mut self, cause: Error) -> Self {
         self.cause = Some(Box::new(cause));
         self
@@ -198,16 +185,12 @@ mod tests {
     }
 
     #[test]
-    fn wrapping_keeps_exit_hint_and_code_and_chains_the_cause() {
+    fn causes_chain_and_keep_each_errors_own_exit_and_hint() {
         let inner = Error::network("cannot reach login.salesforce.com: connection refused")
-            .with_hint("check the network")
-            .with_salesforce_code("x");
-        let outer = inner.wrap("the old token could not be revoked");
-        assert_eq!(outer.message, "the old token could not be revoked");
-        assert_eq!(outer.exit, Exit::Network);
-        assert_eq!(outer.hint.as_deref(), Some("check the network"));
-        assert_eq!(outer.salesforce_code.as_deref(), Some("x"));
-        let top = Error::unexpected("top").caused_by(outer);
+            .with_hint("check the network");
+        let middle = Error::relink("the old token could not be revoked").caused_by(inner);
+        assert_eq!(middle.exit, Exit::RelinkNeeded);
+        let top = Error::unexpected("top").caused_by(middle);
         assert_eq!(top.exit, Exit::Unexpected);
         assert_eq!(top.hint, None);
         let causes: Vec<&str> = top.causes().map(|e| e.message.as_str()).collect();
@@ -217,6 +200,10 @@ mod tests {
                 "the old token could not be revoked",
                 "cannot reach login.salesforce.com: connection refused"
             ]
+        );
+        assert_eq!(
+            top.causes().last().unwrap().hint.as_deref(),
+            Some("check the network")
         );
         // The standard chain walks the same causes.
         let source = std::error::Error::source(&top).unwrap();

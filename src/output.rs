@@ -197,7 +197,7 @@ pub fn error(text: &str) {
 }
 
 /// Under `-v`, one `caused by: ...` line per cause of an error (see
-/// `Error::wrap`); their messages hold no secret, like every message.
+/// `Error::caused_by`); their messages hold no secret, like every message.
 pub fn causes(err: &Error) {
     if settings().verbosity == Verbosity::Verbose {
         for cause in err.causes() {
