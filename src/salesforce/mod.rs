@@ -1,6 +1,6 @@
 //! Everything that speaks Salesforce's OAuth: login hosts, the authorize URL,
 //! token, refresh, revoke and identity calls, the device flow, the headless
-//! grants (JWT bearer, client credentials), the proxy each call takes, and
+//! grants (JWT bearer, client credentials), the SFDX auth URL, the proxy each call takes, and
 //! Salesforce's error codes.
 
 pub mod client_credentials;
@@ -15,4 +15,5 @@ pub mod jwt;
 pub mod oauth;
 pub mod proxy;
 pub mod revoke;
+pub mod sfdx_url;
 pub mod token_answer;
