@@ -305,7 +305,7 @@ mod tests {
             format!("https://PlatformCLI::{RT}@acme.my.salesforce.com"),
             format!("force://PlatformCLI::{RT}"),
             format!("force://PlatformCLI:{RT}@acme.my.salesforce.com"),
-            format!("force://PlatformCLI::@acme.my.salesforce.com"),
+            "force://PlatformCLI::@acme.my.salesforce.com".to_string(),
             format!("force://:x:{RT}@acme.my.salesforce.com"),
             format!("force://PlatformCLI::{RT} @acme.my.salesforce.com"),
             format!("force://PlatformCLI::{RT}\n@acme.my.salesforce.com"),
@@ -315,7 +315,7 @@ mod tests {
             format!("force://PlatformCLI::{RT}@acme..salesforce.com"),
             format!("force://PlatformCLI::{RT}@acme.my.salesforce.com:99999"),
             format!("force://PlatformCLI::{RT}@[::1]:8080"),
-            format!("force://PlatformCLI::5Aep!bad@acme.my.salesforce.com"),
+            "force://PlatformCLI::5Aep!bad@acme.my.salesforce.com".to_string(),
             format!("force://PlatformCLI::{RT}=@acme.my.salesforce.com"),
         ];
         for case in cases {
