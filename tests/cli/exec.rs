@@ -38,8 +38,8 @@ fn the_command_gets_the_connection_in_its_environment() {
 }
 
 /// What the sf CLI needs to run against the connection with no login of
-/// its own (docs/salesforce-oauth.md §12): the instance URL as its
-/// `org-instance-url`, and the access token as the target org.
+/// its own (docs/recipes.md): the instance URL as its `org-instance-url`,
+/// and the access token as the target org.
 #[test]
 fn the_command_gets_what_the_sf_cli_needs() {
     let sandbox = Sandbox::linked("prod");

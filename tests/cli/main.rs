@@ -39,6 +39,7 @@ mod output;
 mod passphrase;
 #[cfg(unix)]
 mod project_file;
+mod recipes;
 mod revoke;
 mod stores;
 // Some harness serves only the Linux-only tests (crash, locks, keyutils).
