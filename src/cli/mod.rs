@@ -111,7 +111,8 @@ sfconnect tokens approvals prod --json | jq .count"
     /// Prints the token and a newline on stdout, nothing else. A cached token younger than
     /// --max-age is printed without any network call; otherwise the refresh token gets a new
     /// one, under a lock per connection, so parallel callers refresh once. The connection is
-    /// ALIAS, else $SFCONNECT_ALIAS, else the only linked one.
+    /// ALIAS, else $SFCONNECT_ALIAS, else the alias in the nearest .sfconnect.toml, else the
+    /// only linked one.
     ///
     /// A caller waits for that lock at most SFCONNECT_LOCK_TIMEOUT seconds (default 30); then
     /// it exits 5, naming the pid that holds it. migrate and revoke take the same lock.
@@ -119,7 +120,9 @@ sfconnect tokens approvals prod --json | jq .count"
     /// Run a command with a fresh access token in its environment
     ///
     /// CMD gets SF_ACCESS_TOKEN, SF_INSTANCE_URL, SF_USERNAME and SF_ORG_ID in its environment
-    /// (never in its arguments, where `ps` would show the token). stdin, stdout and stderr pass
+    /// (never in its arguments, where `ps` would show the token), and for the sf CLI
+    /// SF_ORG_INSTANCE_URL and SF_TARGET_ORG (the access token), so that `sf data query` works
+    /// against the connection without a login of its own. stdin, stdout and stderr pass
     /// through; sfconnect exits with CMD's exit code (128+N if signal N ended it, 127 if CMD
     /// cannot be found, 126 if it cannot be run).
     Exec(ExecArgs),

@@ -76,7 +76,7 @@ pub struct CheckArgs {
 
 #[derive(Args, Debug)]
 pub struct ApprovalsArgs {
-    /// The connection [default: $SFCONNECT_ALIAS, or the only one]
+    /// The connection [default: $SFCONNECT_ALIAS, .sfconnect.toml, or the only one]
     #[arg(add = ArgValueCompleter::new(complete_alias))]
     pub alias: Option<String>,
 

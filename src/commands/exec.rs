@@ -1,5 +1,5 @@
 //! `sfconnect exec [ALIAS] -- CMD...`: run a command with a fresh token in
-//! its environment.
+//! its environment, including what the sf CLI needs to use it (docs/recipes.md).
 //!
 //! The token goes through the environment, never argv, where any local user
 //! could read it with `ps` (security checklist, "Files and processes"). The
@@ -34,6 +34,13 @@ pub fn run(ctx: &Context, args: ExecArgs) -> Result<()> {
         .env("SF_INSTANCE_URL", &c.instance_url)
         .env("SF_USERNAME", &c.username)
         .env("SF_ORG_ID", &c.org_id)
+        // For the sf CLI: with its `org-instance-url` set, it takes an access
+        // token as the target org, so `sf data query` runs against this
+        // connection with no login of its own (checked with sf 2.146.3;
+        // docs/recipes.md). Through the environment, like the token above,
+        // never argv.
+        .env("SF_ORG_INSTANCE_URL", &c.instance_url)
+        .env("SF_TARGET_ORG", access.token.expose())
         .spawn();
     let mut child = match spawned {
         Ok(child) => child,

@@ -6,8 +6,11 @@
 
 use crate::error::{Error, Result};
 use crate::index::alias::Alias;
+use crate::index::choice::Rule;
 pub use crate::index::kind::Kind;
+use crate::index::project;
 use crate::index::status::Status;
+use crate::output;
 use crate::secrets::StoreKind;
 use crate::settings;
 use chrono::{DateTime, SubsecRound, Utc};
@@ -113,44 +116,69 @@ impl Index {
     }
 
     /// The connection a command acts on: the alias given, else
-    /// `SFCONNECT_ALIAS`, else the only connection. Never a stored "current"
-    /// connection, which would race between shells. An entry that fails
-    /// `validate::connection` is refused (exit 2).
+    /// `SFCONNECT_ALIAS`, else the project file (`project.rs`), else the only
+    /// connection. Never a stored "current" connection, which would race
+    /// between shells. An entry that fails `validate::connection` is refused
+    /// (exit 2). Under `-v`, says which rule chose.
     pub fn resolve(&self, alias: Option<&str>) -> Result<&Connection> {
-        let found = self.resolve_unchecked(alias)?;
-        crate::index::validate::connection(found)?;
+        let (found, rule) = self.choose(alias)?;
+        output::debug(&format!("connection {}: {rule}", found.alias));
         Ok(found)
     }
 
-    fn resolve_unchecked(&self, alias: Option<&str>) -> Result<&Connection> {
-        let from_env = settings::ALIAS.value();
-        let from_flag = alias.is_some();
-        let wanted = alias.map(str::to_string).or(from_env);
-        match (wanted, self.connections.as_slice()) {
-            (Some(alias), _) => {
-                // A name no connection could have is a usage error (exit 2),
-                // not a missing connection (3).
-                Alias::new(alias.as_str()).map_err(|e| {
-                    if from_flag {
-                        e
-                    } else {
-                        e.with_hint("it comes from SFCONNECT_ALIAS")
-                    }
-                })?;
-                self.find(&alias).ok_or_else(|| {
-                    Error::no_such_connection(format!("no connection named {alias}"))
-                        .with_hint(self.aliases_hint())
-                })
-            }
-            (None, [only]) => Ok(only),
-            (None, []) => Err(Error::no_such_connection("nothing is linked yet")
+    /// `resolve`, with the rule that chose (`choice.rs`), for `doctor`.
+    pub fn choose(&self, alias: Option<&str>) -> Result<(&Connection, Rule)> {
+        let (found, rule) = self.choose_unchecked(alias)?;
+        crate::index::validate::connection(found)?;
+        Ok((found, rule))
+    }
+
+    fn choose_unchecked(&self, alias: Option<&str>) -> Result<(&Connection, Rule)> {
+        if let Some(alias) = alias {
+            return Ok((self.named(alias, &Rule::Argument)?, Rule::Argument));
+        }
+        if let Some(alias) = settings::ALIAS.value() {
+            return Ok((
+                self.named(&alias, &Rule::AliasVariable)?,
+                Rule::AliasVariable,
+            ));
+        }
+        if let Some(file) = project::find()? {
+            let rule = Rule::ProjectFile(file.path);
+            return Ok((self.named(&file.alias, &rule)?, rule));
+        }
+        match self.connections.as_slice() {
+            [only] => Ok((only, Rule::OnlyOne)),
+            [] => Err(Error::no_such_connection("nothing is linked yet")
                 .with_hint("link a connection with `sfconnect link`")),
-            (None, _) => Err(Error::usage(format!(
+            _ => Err(Error::usage(format!(
                 "several connections are linked; name one: {}",
                 self.aliases().join(", ")
             ))
-            .with_hint("pass the alias as the first argument, or set SFCONNECT_ALIAS")),
+            .with_hint(format!(
+                "pass the alias as the first argument, set SFCONNECT_ALIAS, or put \
+                 alias = \"NAME\" in a {} of the project",
+                project::FILE_NAME
+            ))),
         }
+    }
+
+    /// The connection `alias` names, chosen by `rule`.
+    fn named(&self, alias: &str, rule: &Rule) -> Result<&Connection> {
+        // A name no connection could have is a usage error (exit 2), not a
+        // missing connection (3).
+        Alias::new(alias).map_err(|e| match rule {
+            Rule::Argument => e,
+            Rule::AliasVariable => e.with_hint("it comes from SFCONNECT_ALIAS"),
+            other => e.with_hint(format!("it comes {other}")),
+        })?;
+        self.find(alias).ok_or_else(|| {
+            let message = match rule {
+                Rule::Argument => format!("no connection named {alias}"),
+                other => format!("no connection named {alias} ({other})"),
+            };
+            Error::no_such_connection(message).with_hint(self.aliases_hint())
+        })
     }
 
     pub fn aliases_hint(&self) -> String {

@@ -61,7 +61,7 @@ table! {
         flag: Some("ALIAS"),
         read_by_clap: false,
         config_key: None,
-        default: Some("the only linked connection"),
+        default: Some("the alias in the nearest .sfconnect.toml, else the only linked connection"),
         help: "The connection a command acts on when none is named",
     };
     STORE = Setting {

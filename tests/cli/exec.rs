@@ -37,6 +37,29 @@ fn the_command_gets_the_connection_in_its_environment() {
     }
 }
 
+/// What the sf CLI needs to run against the connection with no login of
+/// its own (docs/recipes.md): the instance URL as its `org-instance-url`,
+/// and the access token as the target org.
+#[test]
+fn the_command_gets_what_the_sf_cli_needs() {
+    let sandbox = Sandbox::linked("prod");
+    let script = r#"printf '%s\n%s\n' "$SF_ORG_INSTANCE_URL" "$SF_TARGET_ORG""#;
+    let run = sandbox
+        .run(&["exec", "prod", "--", "sh", "-c", script])
+        .expect(0);
+    let token = sandbox.access_token("prod");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "two lines expected, got {}", lines.len());
+    assert_eq!(lines[0], sandbox.fake.url(), "SF_ORG_INSTANCE_URL");
+    // Compared, never printed: a failure message must not show the token.
+    assert!(
+        lines[1] == token,
+        "SF_TARGET_ORG is not the access token ({} characters, expected {})",
+        lines[1].len(),
+        token.len()
+    );
+}
+
 #[test]
 fn stdio_passes_through_and_the_exit_code_is_the_commands() {
     let sandbox = Sandbox::linked("prod");

@@ -37,6 +37,9 @@ mod man;
 mod network;
 mod output;
 mod passphrase;
+#[cfg(unix)]
+mod project_file;
+mod recipes;
 mod revoke;
 mod stores;
 // Some harness serves only the Linux-only tests (crash, locks, keyutils).

@@ -5,6 +5,7 @@
 //! for a moment. The exit code is that of the first thing that would stop
 //! `sfconnect link` with the defaults (0 when nothing would).
 
+mod default_connection;
 mod orphans;
 
 use crate::app::Context;
@@ -52,6 +53,11 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
             blocks: Some(e.clone()),
         },
     });
+
+    // The connection a command without an alias would use here.
+    if let Ok(index) = &index {
+        findings.push(default_connection::finding(index));
+    }
 
     // The config file.
     let settings = Config::load(&ctx.config_dir);

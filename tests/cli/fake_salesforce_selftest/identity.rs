@@ -247,3 +247,50 @@ fn records_a_test_fills_in_are_queried_like_salesforces_objects() {
     );
     assert!(bogus.contains("entity 'Account'"), "{bogus}");
 }
+
+/// What the sf CLI asks beyond a plain query: a query's columns
+/// (`&columns=true`, for `sf data query`'s table) and the caller's User
+/// record (`sf org login access-token`, for the username).
+#[test]
+fn the_sf_cli_gets_its_columns_and_the_callers_user_record() {
+    let fake = FakeSalesforce::start();
+    let access = field(&login(&fake), "access_token");
+    let mut row = serde_json::Map::new();
+    row.insert("Id".into(), serde_json::json!("001000000000001AAA"));
+    row.insert("Name".into(), serde_json::json!("Acme"));
+    fake.knobs().records = vec![("Account".into(), vec![row])];
+    let columns = |q: &str| {
+        let url = url::Url::parse_with_params(
+            &format!("{}/services/data/v66.0/query", fake.url()),
+            [("q", q), ("columns", "true")],
+        )
+        .unwrap();
+        http().get(url).bearer_auth(&access).send().unwrap()
+    };
+    let shape = json_ok(columns("select name, ID from Account"));
+    let names: Vec<&str> = shape["columnMetadata"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["columnName"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Name", "Id"]);
+    assert_eq!(shape["entityName"], "Account");
+    assert_eq!(shape["idSelected"], true);
+    rest_error(columns("SELECT Bogus FROM Account"), "INVALID_FIELD");
+
+    let own = json_ok(bearer_get(
+        &fake,
+        &format!("/services/data/v51.0/sobjects/User/{DEFAULT_USER_ID}"),
+        &access,
+    ));
+    assert_eq!(own["Username"], DEFAULT_USERNAME);
+    assert_eq!(own["Id"], DEFAULT_USER_ID);
+    // Another user's record is not served: the path is echoed like any other.
+    let other = json_ok(bearer_get(
+        &fake,
+        "/services/data/v51.0/sobjects/User/005000000000002AAA",
+        &access,
+    ));
+    assert!(other.get("Username").is_none(), "{other}");
+}

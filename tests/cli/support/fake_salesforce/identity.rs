@@ -3,8 +3,9 @@
 //!
 //! Every call needs a live access token (`Authorization: Bearer`), else 401
 //! INVALID_SESSION_ID. REST answers `GET .../query?q=` with the `OauthToken` query
-//! (see `oauth_token`) and echoes anything else back, so tests can see what the
-//! client sent.
+//! (see `oauth_token`; with `&columns=true`, the query's columns, as the sf CLI
+//! asks for them), `GET .../sobjects/User/<caller's id>` with the caller's record,
+//! and echoes anything else back, so tests can see what the client sent.
 
 use serde_json::{Value, json};
 
@@ -172,6 +173,27 @@ pub(super) fn rest(shared: &Shared, knobs: &Knobs, rq: &Incoming) -> Reply {
     };
     if segments.contains(&"notfound") {
         return Reply::not_found();
+    }
+    // The caller's own User record, which `sf org login access-token` reads
+    // for the username (sfdx-core `AuthInfo.retrieveUserInfo`).
+    if rq.method == "GET" && segments[1..] == ["sobjects", "User", user.user_id.as_str()] {
+        return Reply::json(
+            200,
+            &json!({
+                "attributes": {
+                    "type": "User",
+                    "url": format!("/services/data/{version}/sobjects/User/{}", user.user_id),
+                },
+                "Id": user.user_id,
+                "Username": user.username,
+                "Name": user.display_name,
+                "Email": user.email,
+                "IsActive": true,
+            }),
+        );
+    }
+    if rq.method == "GET" && segments[1..] == ["query"] && rq.query("columns") == Some("true") {
+        return oauth_token::columns(knobs, rq.query("q"));
     }
     if rq.method == "GET" && segments[1..] == ["query"] {
         return oauth_token::query(&st, knobs, user, rq.query("q"));

@@ -37,6 +37,66 @@ pub(super) fn query(st: &State, knobs: &Knobs, caller: &FakeUser, soql: Option<&
     answer(st, knobs, caller, soql).unwrap_or_else(|reply| reply)
 }
 
+/// `GET .../query?q=...&columns=true`: not the rows but the query's columns,
+/// as the sf CLI's `data query` asks for them after the rows to lay out its
+/// table (plugin-data `retrieveColumns`). Fields are checked as for the rows.
+pub(super) fn columns(knobs: &Knobs, soql: Option<&str>) -> Reply {
+    column_metadata(knobs, soql).unwrap_or_else(|reply| reply)
+}
+
+fn column_metadata(knobs: &Knobs, soql: Option<&str>) -> Result<Reply, Reply> {
+    let soql = soql
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .ok_or_else(|| malformed("the q parameter is required"))?;
+    let parsed = parse(soql).map_err(|message| malformed(&message))?;
+    let (object, columns): (String, Vec<String>) = match knobs
+        .records
+        .iter()
+        .find(|(object, _)| object.eq_ignore_ascii_case(&parsed.object))
+    {
+        Some((object, rows)) => (
+            object.clone(),
+            rows.first()
+                .map(|row| row.keys().cloned().collect())
+                .unwrap_or_default(),
+        ),
+        None if parsed.object.eq_ignore_ascii_case("OauthToken") => (
+            "OauthToken".into(),
+            FIELDS.iter().map(|f| f.to_string()).collect(),
+        ),
+        None => return Err(malformed(&format!("no such object {}", parsed.object))),
+    };
+    let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let mut metadata = Vec::new();
+    for name in parsed.fields.iter().flatten() {
+        let name = field(&object, &columns, name)?;
+        metadata.push(json!({
+            "aggregate": false,
+            "apexType": if name == "Id" { "Id" } else { "String" },
+            "booleanType": false,
+            "columnName": name,
+            "custom": false,
+            "displayName": name,
+            "foreignKeyName": null,
+            "insertable": name != "Id",
+            "joinColumns": [],
+            "numberType": false,
+            "textType": name != "Id",
+            "updatable": name != "Id",
+        }));
+    }
+    let id_selected = metadata.iter().any(|c| c["columnName"] == "Id");
+    let body = json!({
+        "columnMetadata": metadata,
+        "entityName": object,
+        "groupBy": false,
+        "idSelected": id_selected,
+        "keyPrefix": null,
+    });
+    Ok(Reply::json(200, &body))
+}
+
 fn answer(
     st: &State,
     knobs: &Knobs,
