@@ -8,14 +8,11 @@
 //!
 //! Without `node` the `fetch` test says so and stops; CI installs Node
 //! (Debian's `nodejs`) and sets `SFCONNECT_TEST_REQUIRE_NODE=1`, which turns
-//! that into a failure. The jsforce test is ignored unless asked for
-//! (`cargo test --test cli recipes -- --ignored`), and then fails without
-//! jsforce: CI does not install it (Debian's `npm` alone pulls some 400
-//! packages), so there the `fetch` recipe, with the same two inputs, is the
-//! one that must pass. jsforce is looked for in `SFCONNECT_TEST_JSFORCE_DIR`
-//! (a directory whose `node_modules` holds it), else in
-//! `target/recipes-node` (`npm install --prefix target/recipes-node
-//! jsforce@3.10.16`).
+//! that into a failure. The jsforce test does the same with jsforce: CI
+//! installs it (`npm install --prefix target/recipes-node jsforce@3.10.16`)
+//! and sets `SFCONNECT_TEST_REQUIRE_JSFORCE=1`. jsforce is looked for in
+//! `SFCONNECT_TEST_JSFORCE_DIR` (a directory whose `node_modules` holds it),
+//! else in `target/recipes-node`.
 
 use crate::support::Sandbox;
 use serde_json::json;
@@ -35,18 +32,15 @@ fn recipe(name: &str) -> String {
         .to_string()
 }
 
-/// Whether a missing tool fails the test rather than skipping it.
-fn required() -> bool {
-    std::env::var("SFCONNECT_TEST_REQUIRE_NODE").is_ok_and(|v| v == "1")
-}
-
-/// Says that node is missing, or fails when CI requires it.
-fn no_node() {
+/// Says that `tool` is missing, or fails when CI requires it (`variable`
+/// set to 1).
+fn missing(tool: &str, variable: &str) {
+    let required = std::env::var(variable).is_ok_and(|v| v == "1");
     assert!(
-        !required(),
-        "SFCONNECT_TEST_REQUIRE_NODE=1 but node is not installed; .ci/run installs it"
+        !required,
+        "{variable}=1 but {tool} is not installed; .ci/run installs it"
     );
-    eprintln!("SKIPPED: node is not installed; SFCONNECT_TEST_REQUIRE_NODE=1 makes this a failure");
+    eprintln!("SKIPPED: {tool} is not installed; {variable}=1 makes this a failure");
 }
 
 fn node_runs() -> bool {
@@ -109,19 +103,17 @@ fn runs_and_prints_the_accounts(sandbox: &Sandbox, name: &str, env: &[(&str, &st
 #[test]
 fn the_node_fetch_recipe_queries_the_org() {
     if !node_runs() {
-        return no_node();
+        return missing("node", "SFCONNECT_TEST_REQUIRE_NODE");
     }
     runs_and_prints_the_accounts(&org_with_accounts(), "query.mjs", &[]);
 }
 
 #[test]
-#[ignore = "needs jsforce: npm install --prefix target/recipes-node jsforce@3.10.16, then --ignored"]
 fn the_jsforce_recipe_queries_the_org() {
-    assert!(node_runs(), "node is not installed");
-    let Some(dir) = jsforce_dir() else {
-        panic!(
-            "jsforce is not installed: npm install --prefix target/recipes-node jsforce@3.10.16, \
-             or set SFCONNECT_TEST_JSFORCE_DIR"
+    let (true, Some(dir)) = (node_runs(), jsforce_dir()) else {
+        return missing(
+            "jsforce (npm install --prefix target/recipes-node jsforce@3.10.16)",
+            "SFCONNECT_TEST_REQUIRE_JSFORCE",
         );
     };
     let node_path = dir.join("node_modules").display().to_string();

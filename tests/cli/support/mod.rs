@@ -109,10 +109,11 @@ impl Sandbox {
         cmd
     }
 
-    /// Any program, in this sandbox's environment.
+    /// Any program, in this sandbox's environment, run from its root: a
+    /// `.sfconnect.toml` above the repository must not choose a connection.
     pub fn program(&self, program: &Path) -> Command {
         let mut cmd = Command::new(program);
-        cmd.env_clear();
+        cmd.env_clear().current_dir(self.dir.path());
         for key in ["PATH", "LANG", "SYSTEMROOT"] {
             if let Some(value) = std::env::var_os(key) {
                 cmd.env(key, value);
