@@ -5,6 +5,7 @@
 mod export;
 mod import;
 mod round_trip;
+mod shared_approval;
 
 use crate::support::fake_salesforce::{DEFAULT_USERNAME, FAKE_CLIENT_ID, FakeClient};
 use crate::support::{Run, Sandbox};
