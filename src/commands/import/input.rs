@@ -9,6 +9,7 @@
 
 use crate::cli::ImportArgs;
 use crate::error::{Error, Result};
+use crate::output;
 use crate::secrets::secret::Secret;
 use crate::settings;
 use std::io::{IsTerminal, Read};
@@ -32,8 +33,34 @@ fn from_file(path: &Path) -> Result<Secret> {
     let shown = path.display();
     let file = std::fs::File::open(path)
         .map_err(|e| Error::usage(format!("cannot read --file {shown}: {e}")))?;
+    warn_if_exposed(path);
     bounded(file, &format!("--file {shown}"))
 }
+
+/// The URL is a password: say so, as ssh does for a key, when others may
+/// read the file that holds it.
+#[cfg(unix)]
+fn warn_if_exposed(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let mode = meta.permissions().mode() & 0o777;
+        if meta.is_file() && mode & 0o077 != 0 {
+            output::warn(&format!(
+                "{} holds a refresh token and can be read by {} (mode {mode:04o}); protect it (chmod 600 {}) or delete it once imported",
+                path.display(),
+                if mode & 0o007 != 0 {
+                    "other users"
+                } else {
+                    "its group"
+                },
+                path.display()
+            ));
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_if_exposed(_path: &Path) {}
 
 fn from_env(name: &str) -> Result<Secret> {
     if name.is_empty() || name.contains('=') || name.contains('\0') {

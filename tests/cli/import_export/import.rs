@@ -315,3 +315,20 @@ fn without_rotation_nothing_is_said_about_it_having_happened() {
     assert!(!run.stderr.contains("Salesforce rotated"), "{run:#?}");
     assert!(source.connection("x").get("last_rotated_at").is_none());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_file_others_can_read_is_named_with_the_fix() {
+    use std::os::unix::fs::PermissionsExt;
+    for (mode, alias, warned) in [(0o644, "a", true), (0o600, "b", false)] {
+        let sandbox = Sandbox::new();
+        let file = sandbox.root().join("auth-url.txt");
+        let (_, url) = granted_url(&sandbox);
+        std::fs::write(&file, &url).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
+        let run = sandbox
+            .run(&["import", "--alias", alias, "--file", file.to_str().unwrap()])
+            .expect(0);
+        assert_eq!(run.stderr.contains("chmod 600"), warned, "{run:#?}");
+    }
+}
