@@ -7,8 +7,8 @@
 //! token (JWT bearer, client credentials), a store several machines share
 //! (one copy outside it can revoke the team's chain) unless `--force`, a
 //! terminal as stdout unless `--reveal` (the URL would stay in the
-//! scrollback), and a connection the format cannot carry (`sfdx_url::format`:
-//! a site path, an IPv6 host). The secret is read under the connection's
+//! scrollback), all three before the secret is read; then a connection the
+//! format cannot carry (`sfdx_url::format`: a site path, an IPv6 host). The secret is read under the connection's
 //! lock: a refresh running at the same moment may be rotating it
 //! (docs/salesforce-oauth.md §4), and the URL must hold the live token.
 //!
@@ -39,6 +39,15 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
         ))
         .with_hint("export it anyway with --force"));
     }
+    // Before the secret is read: it would not be printed anyway.
+    if std::io::stdout().is_terminal() && !args.reveal {
+        return Err(Error::usage(format!(
+            "not printing {alias}'s SFDX auth URL on a terminal, where it would stay in the scrollback"
+        ))
+        .with_hint(format!(
+            "send it into a pipe or a file (`sfconnect export {alias} --format sfdx-url | gh secret set SFDX_AUTH_URL`), or pass --reveal"
+        )));
+    }
     let (_lock, connection) = lock::lock(ctx, connection)?;
     let store = ctx.store_of(&connection);
     let entry =
@@ -58,14 +67,6 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
         &connection.instance_url,
     )
     .map_err(|err| err.reworded(|why| format!("cannot export {alias}: {why}")))?;
-    if std::io::stdout().is_terminal() && !args.reveal {
-        return Err(Error::usage(format!(
-            "not printing {alias}'s SFDX auth URL on a terminal, where it would stay in the scrollback"
-        ))
-        .with_hint(format!(
-            "send it into a pipe or a file (`sfconnect export {alias} --format sfdx-url | gh secret set SFDX_AUTH_URL`), or pass --reveal"
-        )));
-    }
     warn(&connection);
     output::print(&format!("{}\n", url.expose()))
 }
