@@ -66,3 +66,20 @@ fn a_duplicate_found_after_a_rotation_says_the_url_is_dead() {
     );
     assert_eq!(other.connections().len(), 1, "{run:#?}");
 }
+
+#[test]
+fn the_approval_of_an_old_url_is_recognised_as_this_connections() {
+    let laptop = Sandbox::linked("prod");
+    laptop
+        .fake
+        .age_grants(std::time::Duration::from_secs(90 * 24 * 3600));
+    let url = export(&laptop, "prod").expect(0).stdout;
+    let ci = Sandbox::sharing(&laptop);
+    import(&ci, &["--alias", "ci"], &url).expect(0);
+    let run = ci.run(&["tokens", "approvals", "ci", "--json"]).expect(0);
+    let json = run.json();
+    assert_eq!(json["available"], true, "{run:#?}");
+    assert_eq!(json["count"], 1);
+    assert_eq!(json["approvals"][0]["this_connection"], true, "{run:#?}");
+    assert!(ci.connection("ci")["app_name"].is_string());
+}
