@@ -3,7 +3,9 @@
 use super::export;
 use crate::support::Sandbox;
 use crate::support::fake_salesforce::SECRET_CANARY;
-use crate::support::headless::{JWT_CLIENT_ID, jwt_link, key_file, register_jwt_app};
+use crate::support::headless::{
+    CC_SECRET, JWT_CLIENT_ID, cc_link, jwt_link, key_file, register_cc_app, register_jwt_app,
+};
 use crate::support::run_command;
 
 /// Runs `sfconnect ARGS` with a terminal as stdin, stdout and stderr
@@ -79,6 +81,20 @@ fn a_jwt_connection_has_nothing_to_export() {
         ],
     );
     assert_eq!(run.stdout, "");
+    register_cc_app(&sandbox.fake);
+    sandbox
+        .run_env(
+            &cc_link(&url, &["--alias", "nightly"]),
+            &[("SFCONNECT_CLIENT_SECRET", CC_SECRET)],
+        )
+        .expect(0);
+    export(&sandbox, "nightly").expect_error(
+        2,
+        &[
+            "nightly is a client-credentials connection",
+            "environment mode",
+        ],
+    );
 }
 
 #[test]

@@ -332,3 +332,27 @@ fn a_file_others_can_read_is_named_with_the_fix() {
         assert_eq!(run.stderr.contains("chmod 600"), warned, "{run:#?}");
     }
 }
+
+#[test]
+fn without_an_alias_the_username_names_it() {
+    let sandbox = Sandbox::new();
+    let (_, url) = granted_url(&sandbox);
+    import(&sandbox, &[], &url).expect(0);
+    assert_eq!(sandbox.connection(DEFAULT_USERNAME)["kind"], "imported");
+}
+
+#[test]
+fn an_answer_naming_a_foreign_instance_is_refused_and_nothing_stored() {
+    let sandbox = Sandbox::new();
+    let (token, url) = granted_url(&sandbox);
+    sandbox.fake.knobs().instance_url = Some("https://evil.example.com".into());
+    import(&sandbox, &["--alias", "x"], &url).expect_error(5, &["evil.example.com"]);
+    assert_nothing_stored(&sandbox);
+    // No token followed the foreign URL: only the refresh was sent.
+    assert_eq!(sandbox.fake.requests().len(), 1);
+    // With rotation, the error says what became of the URL.
+    sandbox.fake.knobs().rotate_refresh_tokens = true;
+    import(&sandbox, &["--alias", "x"], &url).expect_error(5, &["the URL is now dead"]);
+    assert!(!sandbox.fake.is_refresh_token_live(&token));
+    assert_nothing_stored(&sandbox);
+}
