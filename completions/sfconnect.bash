@@ -31,6 +31,12 @@ _sfconnect() {
             sfconnect,exec)
                 cmd="sfconnect__subcmd__exec"
                 ;;
+            sfconnect,export)
+                cmd="sfconnect__subcmd__export"
+                ;;
+            sfconnect,import)
+                cmd="sfconnect__subcmd__import"
+                ;;
             sfconnect,keygen)
                 cmd="sfconnect__subcmd__keygen"
                 ;;
@@ -80,7 +86,7 @@ _sfconnect() {
 
     case "${cmd}" in
         sfconnect)
-            opts="-q -v -h -V --quiet --verbose --color --help --version link tokens revoke token exec api config keygen migrate doctor completions man"
+            opts="-q -v -h -V --quiet --verbose --color --help --version link tokens revoke token exec api import export config keygen migrate doctor completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -278,6 +284,62 @@ _sfconnect() {
             case "${prev}" in
                 --max-age)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sfconnect__subcmd__export)
+            opts="-q -v -h --format --reveal --force --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "sfdx-url" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sfconnect__subcmd__import)
+            opts="-q -v -h --alias --file --from-env --store --force --json --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --alias)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "keychain keyutils file" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -37,6 +37,8 @@ complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "revoke" -d 'Rev
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "token" -d 'Print a valid access token (for scripts)'
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "exec" -d 'Run a command with a fresh access token in its environment'
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "api" -d 'Call the Salesforce REST API of a connection'
+complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "import" -d 'Bring in a connection from an SFDX auth URL (the Salesforce CLI\'s)'
+complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "export" -d 'Print a connection as an SFDX auth URL (for the sf CLI, or a CI secret)'
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "config" -d 'Read and change sfconnect\'s settings (config.toml)'
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "keygen" -d 'Make an RSA key and certificate for `link --jwt`'
 complete -c sfconnect -n "__fish_sfconnect_needs_command" -f -a "migrate" -d 'Move a connection\'s secret to another store'
@@ -148,6 +150,29 @@ complete -c sfconnect -n "__fish_sfconnect_using_subcommand api" -l fresh -d 'Al
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand api" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand api" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand api" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -l alias -d 'Name for the connection [default: the Salesforce username]' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -l file -d 'Read the URL (or the sf CLI\'s JSON) from this file instead of stdin' -r -F
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -l from-env -d 'Read the URL (or the sf CLI\'s JSON) from this environment variable (its name, not its value)' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -l store -d 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot) or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) [default: $SFCONNECT_STORE, else the `store` setting, else keychain]' -r -f -a "keychain\t''
+keyutils\t''
+file\t''"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -l force -d 'Replace the local connection of the same user, org and app (or holding the alias), without revoking anything'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -l json -d 'Print the new connection as JSON'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand export" -l format -d 'What to write (required, so that a script keeps meaning the same when formats are added)' -r -f -a "sfdx-url\t'The Salesforce CLI\'s force://CLIENT_ID:SECRET:REFRESH_TOKEN@HOST'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand export" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
+always\t'Always colour, even into a pipe or file'
+never\t'Never colour'"
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand export" -l reveal -d 'Print the URL even when stdout is a terminal (where it would stay in the scrollback)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand export" -l force -d 'Export a connection kept in a store several machines share'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand export" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand export" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand config; and not __fish_seen_subcommand_from get set unset list" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"

@@ -71,7 +71,7 @@ pub struct ConnectionView<'a> {
     pub login_url: &'a str,
     pub client_id: &'a str,
     /// How the connection gets its tokens: browser, device, jwt,
-    /// client-credentials.
+    /// client-credentials, imported.
     pub kind: Kind,
     /// The `aud` a JWT connection's assertions carry; absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -325,6 +325,7 @@ mod tests {
             created_at: at,
             last_used_at: None,
             last_refreshed_at: Some(at),
+            last_rotated_at: None,
             store: StoreKind::Keychain,
             id: "9f0c".into(),
             app_name: None,

@@ -10,12 +10,14 @@ mod admin;
 mod complete;
 mod keygen;
 mod link;
+mod portable;
 mod scripts;
 mod tokens;
 
 pub use admin::*;
 pub use keygen::*;
 pub use link::*;
+pub use portable::*;
 pub use scripts::*;
 pub use tokens::*;
 
@@ -134,6 +136,24 @@ sfconnect tokens approvals prod --json | jq .count"
     /// 2xx; otherwise `HTTP <status>` on stderr and exit 8 (5 for 5xx), the body still on
     /// stdout.
     Api(ApiArgs),
+    /// Bring in a connection from an SFDX auth URL (the Salesforce CLI's)
+    ///
+    /// Reads the URL from stdin (or --file, or the variable --from-env names), proves it with
+    /// one refresh and the identity call at the URL's host, and stores the connection like a
+    /// linked one, with kind `imported`. It shares its approval with the URL's source: with
+    /// refresh-token rotation on, this first refresh makes every other copy of the URL dead, the
+    /// sf CLI's own included (a warning says so before, and again when it happened). Import
+    /// never revokes anything; the same user, org and app already linked here is refused unless
+    /// --force, which replaces the local record only.
+    Import(ImportArgs),
+    /// Print a connection as an SFDX auth URL (for the sf CLI, or a CI secret)
+    ///
+    /// Prints force://CLIENT_ID:SECRET:REFRESH_TOKEN@HOST on stdout: HOST is the connection's
+    /// instance host, the secret is there only when the connection has one. The URL is a
+    /// password: every copy shares the connection's approval, and with rotation on, whichever
+    /// copy refreshes first makes the others dead. Warnings on stderr say so on every export,
+    /// and for CI a JWT connection is the better tool.
+    Export(ExportArgs),
     /// Read and change sfconnect's settings (config.toml)
     ///
     /// Defaults for `link` kept in config.toml in the config directory. Precedence, for every

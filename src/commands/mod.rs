@@ -7,6 +7,8 @@ mod completions;
 mod config;
 mod doctor;
 mod exec;
+mod export;
+mod import;
 mod keygen;
 mod link;
 mod list;
@@ -50,6 +52,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Token(args) => token::run(&ctx, args),
         Command::Exec(args) => exec::run(&ctx, args),
         Command::Api(args) => api::run(&ctx, args),
+        Command::Import(args) => import::run(&ctx, args),
+        Command::Export(args) => export::run(&ctx, args),
         Command::Config(command) => config::run(&ctx, command),
         Command::Migrate(args) => migrate::run(&ctx, args),
         Command::Doctor(args) => doctor::run(&ctx, args),

@@ -67,6 +67,16 @@ pub struct Connection {
     pub last_used_at: Option<DateTime<Utc>>,
     #[serde(default, with = "crate::index::timestamp::option")]
     pub last_refreshed_at: Option<DateTime<Utc>>,
+    /// When Salesforce last rotated this connection's refresh token (a
+    /// refresh answer carrying a new one, docs/salesforce-oauth.md §4);
+    /// absent when it never has, and in older files. `export` warns from
+    /// it: the sf CLI does not keep rotated tokens.
+    #[serde(
+        default,
+        with = "crate::index::timestamp::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_rotated_at: Option<DateTime<Utc>>,
     /// Where the secret lives.
     pub store: StoreKind,
     /// Key of the secret-store entry; random, never derived from the alias.

@@ -9,6 +9,12 @@
 //! refresh token, so they hold no approval. Commands never branch on the
 //! kind: they ask the methods here, and `access::obtain` mints by it.
 //!
+//! An imported connection (`sfconnect import`, an SFDX auth URL) holds a
+//! refresh token like a browser login, but not an approval of its own: it
+//! shares the approval of the URL's source (the sf CLI, a CI secret), so
+//! `link` never replaces it as "the same grant" (which would revoke the
+//! source's token too), and revoking it ends the source's copies as well.
+//!
 //! Index files written before kinds were recorded have no `kind` field;
 //! every connection then was a browser or device login, and both mint the
 //! same way (the refresh grant), so they read as `browser`.
@@ -27,6 +33,9 @@ pub enum Kind {
     Jwt,
     /// The client credentials flow (`link --client-credentials`).
     ClientCredentials,
+    /// An SFDX auth URL brought in by `sfconnect import` (a refresh token
+    /// whose approval the URL's source shares).
+    Imported,
 }
 
 impl Kind {
@@ -37,29 +46,44 @@ impl Kind {
             Kind::Device => "device",
             Kind::Jwt => "jwt",
             Kind::ClientCredentials => "client-credentials",
+            Kind::Imported => "imported",
         }
     }
 
     /// Whether the secret-store entry holds a refresh token (and so the
     /// connection holds one of the user's five approvals).
     pub fn uses_refresh_token(self) -> bool {
-        matches!(self, Kind::Browser | Kind::Device)
+        matches!(self, Kind::Browser | Kind::Device | Kind::Imported)
     }
 
     /// Whether two connections of these kinds are the same grant when
     /// their user, org and app match, so that linking one replaces the
     /// other. A browser and a device login are (both are one approval); a
     /// headless connection never replaces a browser one, whose approval a
-    /// JWT user who was not pre-authorized may rely on.
+    /// JWT user who was not pre-authorized may rely on. An imported
+    /// connection is of no family but its own: its approval is its source's,
+    /// and replacing it would revoke the source's copies too (`import` has
+    /// its own rule for duplicates, and never revokes).
     pub fn same_family(self, other: Kind) -> bool {
-        self == other || (self.uses_refresh_token() && other.uses_refresh_token())
+        self == other
+            || (self.is_own_approval()
+                && other.is_own_approval()
+                && self.uses_refresh_token()
+                && other.uses_refresh_token())
+    }
+
+    /// Whether the connection's refresh token came from a login on this
+    /// machine (its own approval), rather than from another holder of the
+    /// same approval (`imported`).
+    fn is_own_approval(self) -> bool {
+        self != Kind::Imported
     }
 
     /// What `tokens approvals` says instead of counting, for connections
     /// that hold no approval; `None` for those that hold one.
     pub fn approval_note(self) -> Option<&'static str> {
         match self {
-            Kind::Browser | Kind::Device => None,
+            Kind::Browser | Kind::Device | Kind::Imported => None,
             Kind::Jwt => Some(
                 "a JWT bearer connection holds no refresh token, so it uses none of the five approvals per user per app; the one exception: when the app does not pre-authorize the user (\"Admin approved users are pre-authorized\" with the user's profile or permission set), the JWT flow works only because the user once approved the app in a flow that issued a refresh token, and it stops working when that approval is revoked or pushed out by the limit",
             ),
@@ -74,6 +98,9 @@ impl Kind {
     pub fn after_revoke_note(self) -> Option<&'static str> {
         match self {
             Kind::Browser | Kind::Device => None,
+            Kind::Imported => Some(
+                "the connection was imported from an SFDX auth URL, whose approval it shared: every other copy of that URL (the sf CLI's own, a CI secret) was revoked with it",
+            ),
             Kind::Jwt => Some(
                 "the certificate in the External Client App is still valid, and so is every copy of the private key: to disable them, replace the certificate in Setup > External Client App Manager > the app > Edit Settings > OAuth Settings (\"Use digital signatures\"), or turn off \"Enable JWT Bearer Flow\"",
             ),
@@ -95,6 +122,7 @@ mod tests {
             Kind::Device,
             Kind::Jwt,
             Kind::ClientCredentials,
+            Kind::Imported,
         ] {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.name()));
@@ -127,6 +155,11 @@ mod tests {
         assert!(Kind::Jwt.same_family(Kind::Jwt));
         assert!(!Kind::Jwt.same_family(Kind::Browser));
         assert!(!Kind::Jwt.same_family(Kind::ClientCredentials));
+        assert!(Kind::Imported.same_family(Kind::Imported));
+        assert!(!Kind::Imported.same_family(Kind::Browser));
+        assert!(!Kind::Device.same_family(Kind::Imported));
+        assert!(Kind::Imported.uses_refresh_token());
+        assert!(Kind::Imported.approval_note().is_none());
         assert!(Kind::Browser.approval_note().is_none());
         assert!(Kind::Jwt.approval_note().unwrap().contains("exception"));
         assert!(

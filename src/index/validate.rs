@@ -115,6 +115,7 @@ mod tests {
             created_at: Utc::now(),
             last_used_at: None,
             last_refreshed_at: None,
+            last_rotated_at: None,
             store: StoreKind::File,
             id: "0123456789abcdef0123456789abcdef".into(),
             app_name: None,

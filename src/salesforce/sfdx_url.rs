@@ -1,6 +1,6 @@
 //! The SFDX auth URL: the Salesforce CLI's portable connection
 //! (docs/salesforce-oauth.md §12), read for `import` and
-//! `SFCONNECT_AUTH_URL`, written for `export`.
+//! the environment mode's auth URL variable, written for `export`.
 //!
 //! `force://CLIENT_ID:CLIENT_SECRET:REFRESH_TOKEN@HOST` (the secret is
 //! usually empty), or the old short form `force://REFRESH_TOKEN@HOST`. The
@@ -38,7 +38,7 @@ pub struct AuthUrl {
     pub login_url: String,
 }
 
-/// Reads what a user hands to `import` or `SFCONNECT_AUTH_URL`: the URL
+/// Reads what a user hands to `import` or the environment mode: the URL
 /// itself, or the JSON of `sf org display --verbose --json` /
 /// `sf org auth show-sfdx-auth-url --json` (`result.sfdxAuthUrl`), or an
 /// object with `sfdxAuthUrl`. Surrounding whitespace (a trailing newline

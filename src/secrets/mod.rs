@@ -99,6 +99,16 @@ impl StoreKind {
         }
     }
 
+    /// True for stores several machines share (a team's vault): a copy of
+    /// a connection taken out of such a store (`export`) can revoke or,
+    /// with rotation, kill the chain the whole team uses. None of today's
+    /// stores is shared: each lives on one machine.
+    pub fn is_shared(self) -> bool {
+        match self {
+            StoreKind::Keychain | StoreKind::Keyutils | StoreKind::File => false,
+        }
+    }
+
     /// What the user should know when choosing it.
     pub fn caveat(self) -> Option<&'static str> {
         match self {
@@ -254,6 +264,7 @@ mod tests {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.name()));
             assert_eq!(serde_json::from_str::<StoreKind>(&json).unwrap(), kind);
+            assert!(!kind.is_shared(), "{kind} lives on one machine");
         }
     }
 }

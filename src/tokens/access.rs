@@ -18,7 +18,7 @@
 use crate::app::Context;
 use crate::config::Config;
 use crate::error::{Error, Exit, Result};
-use crate::index::connection::{Connection, Health};
+use crate::index::connection::{Connection, Health, Kind};
 use crate::index::status::Status;
 use crate::index::validate;
 use crate::output;
@@ -319,6 +319,7 @@ fn refresh(
                 ..current
             };
             save_rotated(store, connection, &kept)?;
+            note_rotation(ctx, connection);
         }
         return Err(refused);
     }
@@ -330,6 +331,7 @@ fn refresh(
     };
     if rotated {
         save_rotated(store, connection, &updated)?;
+        note_rotation(ctx, connection);
     } else {
         credential::save(store, &connection.id, &updated)?;
     }
@@ -354,6 +356,22 @@ fn save_rotated(store: &dyn SecretStore, connection: &Connection, entry: &Entry)
             relink_command(connection)
         ));
     })
+}
+
+/// Records that Salesforce rotated this connection's refresh token, so that
+/// `export` can warn that the sf CLI, which does not keep rotated tokens,
+/// would break the chain. Like `record`, never fatal.
+fn note_rotation(ctx: &Context, connection: &Connection) {
+    let now = Utc::now().trunc_subsecs(0);
+    let result = ctx.registry.update(|index| {
+        if let Some(c) = index.connections.iter_mut().find(|c| c.id == connection.id) {
+            c.last_rotated_at = Some(now);
+        }
+        Ok(())
+    });
+    if let Err(err) = result {
+        output::warn(&format!("could not update the index: {}", err.message));
+    }
 }
 
 /// The client id the user configured (`SFCONNECT_CLIENT_ID`, else the config
@@ -464,6 +482,13 @@ pub fn record(
 pub fn relink_command(connection: &Connection) -> String {
     if !connection.kind.uses_refresh_token() {
         return crate::tokens::headless::relink_command(connection);
+    }
+    if connection.kind == Kind::Imported {
+        // Its token came from elsewhere: a fresh URL from the same source.
+        return format!(
+            "sfconnect import --alias {} --force --file FILE_WITH_A_FRESH_SFDX_AUTH_URL",
+            connection.alias
+        );
     }
     let mut command = format!("sfconnect link --alias {}", connection.alias);
     match connection.login_url.as_str() {

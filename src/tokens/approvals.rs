@@ -5,13 +5,15 @@
 //! anywhere silently revokes the oldest. A plain user may query their own
 //! `OauthToken` rows, so we can count them and warn before that happens. The
 //! object has an app name but no client id, so the app is recognised by the
-//! approval created when this connection was linked, and its name is
-//! remembered in the index. Some orgs refuse the query: that is advice lost,
+//! approval created when this connection was linked (for an imported
+//! connection, whose approval its source created long before: the one last
+//! used when the import checked it), and its name is remembered in the
+//! index. Some orgs refuse the query: that is advice lost,
 //! never a failure of the command that asked.
 
 use crate::app::Context;
 use crate::error::{Error, Result};
-use crate::index::connection::Connection;
+use crate::index::connection::{Connection, Kind};
 use crate::salesforce::errors::clean;
 use crate::salesforce::http::Http;
 use crate::salesforce::oauth::host_of;
@@ -100,14 +102,14 @@ fn budget(connection: &Connection, mut all: Vec<Approval>) -> Result<Budget> {
     all.sort_by_key(|a| a.created_at);
     let app_name = match &connection.app_name {
         Some(name) => name.clone(),
-        None => closest(&all, connection.created_at)
+        None => ours(&all, connection)
             .map(|i| all[i].app_name.clone())
             .ok_or_else(|| {
                 Error::network("Salesforce lists no approval that matches this connection")
             })?,
     };
     let approvals: Vec<Approval> = all.into_iter().filter(|a| a.app_name == app_name).collect();
-    let ours = closest(&approvals, connection.created_at);
+    let ours = ours(&approvals, connection);
     Ok(Budget {
         app_name,
         approvals,
@@ -115,21 +117,38 @@ fn budget(connection: &Connection, mut all: Vec<Approval>) -> Result<Budget> {
     })
 }
 
+/// This connection's approval. A linked one created it; an imported one
+/// shares its source's, created at some earlier login, so it is the one
+/// used closest to the connection's last refresh (the import's check is
+/// one), else, as for any, the one created when it was stored.
+fn ours(approvals: &[Approval], connection: &Connection) -> Option<usize> {
+    let used = match (connection.kind, connection.last_refreshed_at) {
+        (Kind::Imported, Some(refreshed)) => closest_by(approvals, refreshed, |a| a.last_used_at),
+        _ => None,
+    };
+    used.or_else(|| closest(approvals, connection.created_at))
+}
+
 /// The approval created when the connection was linked (within minutes,
 /// allowing for clock skew between us and Salesforce). Dates have whole
 /// seconds, so among equally close ones the newest wins: the link created
 /// its approval after anything it could be confused with.
 fn closest(approvals: &[Approval], linked_at: DateTime<Utc>) -> Option<usize> {
+    closest_by(approvals, linked_at, |a| Some(a.created_at))
+}
+
+/// The approval whose `when` is closest to `at`, within minutes; the newest
+/// of equally close ones.
+fn closest_by(
+    approvals: &[Approval],
+    at: DateTime<Utc>,
+    when: impl Fn(&Approval) -> Option<DateTime<Utc>>,
+) -> Option<usize> {
     approvals
         .iter()
         .enumerate()
-        .map(|(i, a)| {
-            (
-                i,
-                a.created_at,
-                (a.created_at - linked_at).num_seconds().abs(),
-            )
-        })
+        .filter_map(|(i, a)| Some((i, when(a)?)))
+        .map(|(i, time)| (i, time, (time - at).num_seconds().abs()))
         .filter(|(_, _, distance)| *distance <= 10 * 60)
         .min_by_key(|(i, created, distance)| (*distance, std::cmp::Reverse((*created, *i))))
         .map(|(i, _, _)| i)
@@ -252,6 +271,28 @@ mod tests {
             None,
             "nothing within minutes"
         );
+    }
+
+    #[test]
+    fn an_imported_connection_is_matched_by_its_last_use() {
+        let date = |text: &str| salesforce_date::parse(text).unwrap();
+        let mut source = approval("Salesforce CLI", "2026-03-01T10:00:00.000+0000");
+        source.last_used_at = Some(date("2026-11-28T21:00:01.000+0000"));
+        let mut other = approval("Other", "2026-11-28T20:59:00.000+0000");
+        other.last_used_at = Some(date("2026-11-01T00:00:00.000+0000"));
+        let approvals = vec![source, other];
+        let mut connection: Connection = serde_json::from_str(
+            r#"{"alias": "ci", "username": "u", "org_id": "00D", "user_id": "005",
+            "instance_url": "https://a.my.salesforce.com", "login_url": "https://a.my.salesforce.com",
+            "client_id": "PlatformCLI", "kind": "imported", "scopes": [],
+            "created_at": "2026-11-28T21:00:00Z", "last_refreshed_at": "2026-11-28T21:00:00Z",
+            "store": "file", "id": "x"}"#,
+        )
+        .unwrap();
+        assert_eq!(ours(&approvals, &connection), Some(0));
+        // A linked connection is still its approval's creation.
+        connection.kind = Kind::Browser;
+        assert_eq!(ours(&approvals, &connection), Some(1));
     }
 
     #[test]

@@ -75,6 +75,12 @@ pub const LINK: Shape = Shape {
     )],
 };
 
+/// Right after an import: the shape of `link --json`, kind `imported`.
+pub const IMPORT: Shape = Shape {
+    command: "sfconnect import --json",
+    objects: LINK.objects,
+};
+
 pub const TOKEN: Shape = Shape {
     command: "sfconnect token --format json",
     objects: &[(
@@ -172,6 +178,7 @@ pub const DOCTOR: Shape = Shape {
 pub const SHAPES: &[&Shape] = &[
     &TOKENS_LIST,
     &LINK,
+    &IMPORT,
     &TOKEN,
     &REVOKE,
     &TOKENS_CHECK,
@@ -256,6 +263,22 @@ fn link() {
         .expect(0)
         .json();
     assert_shape(&json, &LINK);
+}
+
+#[test]
+fn import() {
+    let laptop = Sandbox::linked("prod");
+    let url = laptop
+        .run(&["export", "prod", "--format", "sfdx-url"])
+        .expect(0)
+        .stdout;
+    let machine = Sandbox::sharing(&laptop);
+    let json = machine
+        .run_with_stdin(&["import", "--alias", "ci", "--json"], &url)
+        .expect(0)
+        .json();
+    assert_eq!(json["kind"], "imported");
+    assert_shape(&json, &IMPORT);
 }
 
 #[test]

@@ -48,6 +48,18 @@ impl<'a> Scan<'a> {
 
     #[track_caller]
     fn run_with(&mut self, args: &[&str], codes: &[i32], env: &[(&str, &str)]) -> Run {
+        self.run_fed(args, codes, env, None)
+    }
+
+    /// `run_with`, with `input` on stdin.
+    #[track_caller]
+    fn run_fed(
+        &mut self,
+        args: &[&str],
+        codes: &[i32],
+        env: &[(&str, &str)],
+        input: Option<&str>,
+    ) -> Run {
         let mut args = args.to_vec();
         args.push("-v");
         let mut cmd = self.sandbox.command(&args);
@@ -55,10 +67,10 @@ impl<'a> Scan<'a> {
         for (key, value) in env {
             cmd.env(key, value);
         }
-        let run = run_command(cmd, None);
+        let run = run_command(cmd, input);
         assert!(codes.contains(&run.code), "{args:?}: {run:#?}");
         let label = args.join(" ");
-        let prints_a_token = args[0] == "token" || args[0] == "exec";
+        let prints_a_token = args[0] == "token" || args[0] == "exec" || args[0] == "export";
         if !prints_a_token {
             self.seen
                 .push((format!("stdout of {label}"), run.stdout.clone()));
@@ -463,6 +475,117 @@ impl<T: ?Sized + std::fmt::Debug> IsDebug<T> {
     const DEBUG: bool = true;
 }
 
+/// import (each source and shape, an app with a consumer secret in the
+/// URL, rotation, every refusal) on a second machine, and export (its
+/// warnings and refusals; its stdout is the URL, so it is not scanned),
+/// then the imported connections in use and revoked.
+#[test]
+fn import_and_export_leak_nothing_on_any_path() {
+    let (laptop, _out) = scenario();
+    let mut scan = Scan::new(&laptop);
+    scan.link(&["--alias", "prod"], &[0]);
+    let url = scan
+        .run(&["export", "prod", "--format", "sfdx-url"], &[0])
+        .stdout;
+    scan.run(&["export", "prod"], &[2]);
+    scan.run(&["export", "nope", "--format", "sfdx-url"], &[3]);
+
+    let ci = Sandbox::sharing(&laptop);
+    let mut scan_ci = Scan::new(&ci);
+    let url_file = ci.root().join("auth-url.json");
+    std::fs::write(
+        &url_file,
+        format!(r#"{{"result":{{"sfdxAuthUrl":"{}"}}}}"#, url.trim()),
+    )
+    .unwrap();
+    let url_file = url_file.to_str().unwrap();
+    let fed = |scan: &mut Scan, args: &[&str], codes: &[i32], input: &str| {
+        scan.run_fed(args, codes, &[], Some(input));
+    };
+    // Every refusal first, with the live token inside the bad input.
+    let token = laptop.refresh_token("prod");
+    assert!(url.contains(&format!("::{token}@")), "{url}");
+    for bad in [
+        url.replace("force://", "https://"),
+        url.replace('@', " @"),
+        url.replace(&format!("::{token}"), &format!(":{token}")),
+        format!("{}/path", url.trim()),
+        format!(r#"{{"result":{{"username":"{token}"}}}}"#),
+    ] {
+        fed(&mut scan_ci, &["import", "--alias", "ci"], &[2], &bad);
+    }
+    scan_ci.run(&["import", "--from-env", "NOT_SET"], &[2]);
+    scan_ci.run(&["import", "--file", "/nonexistent"], &[2]);
+    // Each source and shape.
+    fed(&mut scan_ci, &["import", "--alias", "ci"], &[0], &url);
+    scan_ci.run(&["import", "--alias", "ci2", "--file", url_file], &[2]);
+    scan_ci.run(
+        &[
+            "import", "--alias", "ci", "--file", url_file, "--force", "--json",
+        ],
+        &[0],
+    );
+    scan_ci.run_with(
+        &[
+            "import",
+            "--alias",
+            "ci",
+            "--from-env",
+            "SFDX_AUTH_URL",
+            "--force",
+        ],
+        &[0],
+        &[("SFDX_AUTH_URL", url.trim())],
+    );
+    // An app whose consumer secret is in the URL.
+    let secret_token =
+        laptop
+            .fake
+            .grant_refresh_token("ada@example.com", SECRET_CLIENT_ID, "api refresh_token");
+    let host = laptop.fake.url().trim_start_matches("http://").to_string();
+    let with_secret = format!("force://{SECRET_CLIENT_ID}:{CLIENT_SECRET}:{secret_token}@{host}");
+    fed(
+        &mut scan_ci,
+        &["import", "--alias", "sec"],
+        &[0],
+        &with_secret,
+    );
+    scan_ci.run(&["token", "sec", "--fresh"], &[0]);
+    scan_ci.run(&["export", "sec", "--format", "sfdx-url"], &[0]);
+    // A token Salesforce refuses.
+    let dead =
+        laptop
+            .fake
+            .grant_refresh_token("bob@example.com", FAKE_CLIENT_ID, "api refresh_token");
+    assert!(laptop.fake.revoke_refresh_token(&dead));
+    fed(
+        &mut scan_ci,
+        &["import", "--alias", "dead"],
+        &[4],
+        &format!("force://{FAKE_CLIENT_ID}::{dead}@{host}"),
+    );
+    // Rotation: announced, the new token kept, then exported with its warning.
+    laptop.fake.knobs().rotate_refresh_tokens = true;
+    let rotating =
+        laptop
+            .fake
+            .grant_refresh_token("bob@example.com", FAKE_CLIENT_ID, "api refresh_token");
+    fed(
+        &mut scan_ci,
+        &["import", "--alias", "bob"],
+        &[0],
+        &format!("force://{FAKE_CLIENT_ID}::{rotating}@{host}"),
+    );
+    scan_ci.run(&["export", "bob", "--format", "sfdx-url"], &[0]);
+    scan_ci.run(&["token", "bob", "--fresh"], &[0]);
+    laptop.fake.knobs().rotate_refresh_tokens = false;
+    scan_ci.run(&["tokens", "list", "--json"], &[0]);
+    scan_ci.run(&["tokens", "approvals", "ci"], &[0]);
+    scan_ci.run(&["revoke", "bob"], &[0]);
+    assert_nothing_leaked(scan, &laptop, 4, &[CLIENT_SECRET.to_string()]);
+    assert_nothing_leaked(scan_ci, &ci, 20, &[CLIENT_SECRET.to_string()]);
+}
+
 #[test]
 fn every_type_holding_a_secret_has_a_redacted_debug_or_none() {
     use sfconnect::login::callback::Verdict;
@@ -507,6 +630,13 @@ fn every_type_holding_a_secret_has_a_redacted_debug_or_none() {
             }
         ),
         format!("{:?}", Credential::ClientSecret(secret())),
+        format!(
+            "{:?}",
+            sfconnect::salesforce::sfdx_url::parse(&format!(
+                "force://3MVG9:{canary}:{canary}@acme.my.salesforce.com"
+            ))
+            .unwrap()
+        ),
     ];
     for text in &shown {
         assert!(!text.contains(canary), "{text}");

@@ -21,6 +21,7 @@ mod fake_salesforce_selftest;
 mod files;
 mod help;
 mod hostile;
+mod import_export;
 mod json_docs;
 mod json_shapes;
 mod jwt;

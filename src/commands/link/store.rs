@@ -146,6 +146,7 @@ pub(super) fn identify(
         // Set by the first refresh (or, for a headless kind, the first mint
         // after the link's): the link's own token is not one.
         last_refreshed_at: None,
+        last_rotated_at: None,
         store: origin.store,
         id: secrets::new_id(),
         app_name: None,

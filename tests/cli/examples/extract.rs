@@ -168,6 +168,26 @@ pub const HELP_NOT_RUNNABLE: &[(&str, &str)] = &[
         "echo 'source <(COMPLETE=bash sfconnect)' >> ~/.bashrc",
         "writes into your shell's configuration",
     ),
+    (
+        "sf org auth show-sfdx-auth-url --target-org uat --json | sfconnect import --alias uat",
+        "needs the sf CLI, logged in to an org",
+    ),
+    (
+        "sfconnect import --file uat-auth-url.txt --alias uat",
+        "needs an SFDX auth URL the reader brings",
+    ),
+    (
+        "sfconnect import --from-env SFDX_AUTH_URL --alias ci",
+        "needs an SFDX auth URL the reader brings, in a variable",
+    ),
+    (
+        "sfconnect export prod --format sfdx-url | sf org login sfdx-url --sfdx-url-stdin --alias prod",
+        "needs the sf CLI",
+    ),
+    (
+        "sfconnect export prod --format sfdx-url | gh secret set SFDX_AUTH_URL",
+        "needs the GitHub CLI and a repository",
+    ),
     ("sfconnect man | man -l -", "opens the man page in a pager"),
     (
         "sfconnect man > ~/.local/share/man/man1/sfconnect.1",

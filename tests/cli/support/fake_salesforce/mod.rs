@@ -307,6 +307,14 @@ impl FakeSalesforce {
             .to_string()
     }
 
+    /// Moves the creation of every approval so far back by `by`, as if its
+    /// login had happened that long ago (an SFDX auth URL kept in CI).
+    pub fn age_grants(&self, by: std::time::Duration) {
+        for grant in self.state().grants.iter_mut() {
+            grant.created -= by;
+        }
+    }
+
     /// Revokes a refresh token out of band, as a user or admin would in Setup.
     /// Returns false when the token was not live.
     pub fn revoke_refresh_token(&self, token: &str) -> bool {
