@@ -5,6 +5,7 @@
 //! for a moment. The exit code is that of the first thing that would stop
 //! `sfconnect link` with the defaults (0 when nothing would).
 
+mod env_connection;
 mod orphans;
 
 use crate::app::Context;
@@ -70,6 +71,9 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
         },
     });
     let settings = settings.unwrap_or_default();
+
+    // The environment connection, when one is described.
+    findings.extend(env_connection::finding());
 
     // Each store, with a real probe; the default one decides.
     let default_store = config::default_store(&settings).unwrap_or(StoreKind::Keychain);

@@ -1,0 +1,131 @@
+//! Which connection a command uses, and which rule chose it
+//! (docs/environment-mode.md, "Which connection a command uses"):
+//!
+//! 1. an alias on the command line;
+//! 2. the environment connection (`SFCONNECT_AUTH_URL`, `SFCONNECT_ENV`);
+//! 3. `SFCONNECT_ALIAS`;
+//! 4. the only linked connection.
+//!
+//! (The index applies 3 and 4, `Index::resolve`.) The environment
+//! connection is decided here, before the config dir or the index is even
+//! looked at: a CI job may have neither. `SFCONNECT_ALIAS` beside an
+//! environment connection is a contradiction (exit 2), not a precedence to
+//! remember.
+
+use crate::app::Context;
+use crate::error::{Error, Result};
+use crate::index::connection::Connection;
+use crate::output;
+use crate::settings;
+use crate::tokens::access::{self, Access, Freshness};
+use crate::tokens::environment::{self, EnvConnection};
+use std::fmt;
+
+/// The rule that chose the connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    Argument,
+    Environment,
+    AliasVariable,
+    OnlyOne,
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Rule::Argument => "the alias on the command line",
+            Rule::Environment => "the environment connection",
+            Rule::AliasVariable => "SFCONNECT_ALIAS",
+            Rule::OnlyOne => "the only linked connection",
+        })
+    }
+}
+
+/// A connection to get tokens for.
+pub enum Target {
+    Linked {
+        ctx: Context,
+        connection: Box<Connection>,
+    },
+    Environment(Box<EnvConnection>),
+}
+
+/// The chosen connection and the rule that chose it.
+pub struct Resolved {
+    pub target: Target,
+    pub rule: Rule,
+}
+
+/// Chooses by the rules of the module header.
+pub fn resolve(alias: Option<&str>) -> Result<Resolved> {
+    if let Some(alias) = alias {
+        return linked(Some(alias), Rule::Argument);
+    }
+    if let Some(env) = environment()? {
+        output::debug(&format!(
+            "using the environment connection ({}), chosen by {}",
+            env.variable(),
+            Rule::Environment
+        ));
+        return Ok(Resolved {
+            target: Target::Environment(Box::new(env)),
+            rule: Rule::Environment,
+        });
+    }
+    let rule = if settings::ALIAS.value().is_some() {
+        Rule::AliasVariable
+    } else {
+        Rule::OnlyOne
+    };
+    linked(None, rule)
+}
+
+/// The environment connection when one is described, refusing it beside
+/// `SFCONNECT_ALIAS` (exit 2).
+pub fn environment() -> Result<Option<EnvConnection>> {
+    let Some(env) = environment::describe()? else {
+        return Ok(None);
+    };
+    if let Some(alias) = settings::ALIAS.value() {
+        return Err(Error::usage(format!(
+            "{}={alias} and an environment connection ({}) are both set: which one is meant?",
+            settings::ALIAS.env,
+            env.variable()
+        ))
+        .with_hint(format!(
+            "unset one of them; an alias on the command line wins over both (sfconnect token {alias})"
+        )));
+    }
+    Ok(Some(env))
+}
+
+fn linked(alias: Option<&str>, rule: Rule) -> Result<Resolved> {
+    let ctx = Context::open()?;
+    let index = ctx.registry.load()?;
+    let connection = Box::new(index.resolve(alias)?.clone());
+    output::debug(&format!("using {}, chosen by {rule}", connection.alias));
+    Ok(Resolved {
+        target: Target::Linked { ctx, connection },
+        rule,
+    })
+}
+
+impl Target {
+    /// A usable access token for the connection.
+    pub fn obtain(&self, freshness: Freshness) -> Result<Access> {
+        match self {
+            Target::Linked { ctx, connection } => access::obtain(ctx, connection, freshness),
+            Target::Environment(env) => env.obtain(freshness),
+        }
+    }
+
+    /// The instance URL when known before any request: a linked
+    /// connection's; the environment connection learns its own from the
+    /// grant.
+    pub fn instance_url(&self) -> Option<&str> {
+        match self {
+            Target::Linked { connection, .. } => Some(&connection.instance_url),
+            Target::Environment(_) => None,
+        }
+    }
+}
