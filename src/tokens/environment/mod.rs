@@ -284,7 +284,8 @@ fn client_credentials_connection() -> Result<EnvConnection> {
         })?;
     let (login_url, host_from) = host("client-credentials")?;
     client_credentials::require_my_domain(&login_url, &client_id).map_err(|e| {
-        e.with_hint(format!(
+        e.reworded(|message| format!("{host_from}: {message}"))
+            .with_hint(format!(
             "set {} to the My Domain name (NAME as in https://NAME.my.salesforce.com), or {} to https://NAME.my.salesforce.com",
             settings::DOMAIN.env,
             settings::LOGIN_URL.env
