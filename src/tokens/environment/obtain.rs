@@ -8,7 +8,7 @@
 //! username from `SFCONNECT_USERNAME` for JWT, else from the identity call
 //! (`salesforce::identity`), one request more, kept in the cache.
 //!
-//! Rotation (docs/salesforce-oauth.md §6): when a refresh of the auth URL
+//! Rotation (docs/salesforce-oauth.md §4): when a refresh of the auth URL
 //! answers with a new refresh token, the variable's is dead. With the cache
 //! the new one is written there before anything else; without it, the
 //! access token is still handed out, with a loud warning that a second call
