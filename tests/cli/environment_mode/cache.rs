@@ -132,3 +132,42 @@ fn a_cache_directory_others_can_write_to_is_refused() {
     let mode = std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o700);
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn parallel_calls_of_one_job_refresh_once_under_the_cache_lock() {
+    use crate::support::live::Live;
+    use crate::support::locks::wait_until_waiting_for;
+    let sandbox = sealed();
+    sandbox.fake.knobs().rotate_refresh_tokens = true;
+    let (url, _) = auth_url(&sandbox);
+    let cache = cache_dir();
+    let cache_path = cache.path().display().to_string();
+    let command = || {
+        let mut cmd = sandbox.command(&["token"]);
+        cmd.env("SFCONNECT_AUTH_URL", &url)
+            .env("SFCONNECT_ENV_CACHE", &cache_path);
+        cmd
+    };
+    // The first call's refresh has happened (and rotated the token) at the
+    // fake, its answer held; the second call must wait for the first.
+    let gate = sandbox.fake.hold_refresh_answers();
+    let first = Live::start(command());
+    gate.wait_until_holding(1);
+    let lock = files_under(cache.path())
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "lock"))
+        .expect("the first call holds a lock file in the cache");
+    let mut second = Live::start(command());
+    let pid = second.pid();
+    assert!(
+        wait_until_waiting_for(pid, &lock, || second.has_exited()),
+        "the second call did not wait for the first"
+    );
+    gate.open();
+    let first = first.finish().expect(0);
+    let second = second.finish().expect(0);
+    assert_eq!(first.stdout, second.stdout);
+    assert_eq!(sandbox.fake.token_requests("refresh_token"), 1);
+    assert!(!sandbox.fake.rotated_token_reused());
+}

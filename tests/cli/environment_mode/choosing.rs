@@ -22,9 +22,28 @@ fn an_alias_argument_beats_the_environment_connection() {
     let broken = [("SFCONNECT_AUTH_URL", "not a url")];
     run(&sandbox, &["token", "prod"], &broken).expect(0);
     // Without the alias, the environment connection wins over the only one.
-    let env_token = run(&sandbox, &["token"], &env).expect(0);
+    let env_token = run(&sandbox, &["-v", "token"], &env).expect(0);
     assert_ne!(env_token.stdout, cached);
     assert_eq!(sandbox.fake.token_requests("refresh_token"), refreshes + 1);
+    // -v says which rule chose.
+    assert!(
+        env_token
+            .stderr
+            .contains("chosen by the environment connection"),
+        "{env_token:?}"
+    );
+    let named = run(&sandbox, &["-v", "token", "prod"], &env).expect(0);
+    assert!(
+        named
+            .stderr
+            .contains("chosen by the alias on the command line"),
+        "{named:?}"
+    );
+    let only = sandbox.run(&["-v", "token"]).expect(0);
+    assert!(
+        only.stderr.contains("chosen by the only linked connection"),
+        "{only:?}"
+    );
 }
 
 #[test]

@@ -110,3 +110,35 @@ fn no_output_of_the_environment_mode_holds_a_secret() {
     assert!(rotated.stderr.contains("DEAD"), "{rotated:?}");
     assert_no_secret(&sandbox, &rotated.stderr, "the rotation warning");
 }
+
+#[test]
+fn the_browser_inherits_no_credential_variable() {
+    let sandbox = crate::support::Sandbox::new();
+    let names = sandbox.root().join("browser-env-names");
+    let wrapper = sandbox.root().join("browser.sh");
+    let browser =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/support/browser.py");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "env | cut -d= -f1 > '{}'\nexec python3 '{}' \"$1\"\n",
+            names.display(),
+            browser.display()
+        ),
+    )
+    .unwrap();
+    let (url, _) = auth_url(&sandbox);
+    let pem = fixture_text("rsa2048-pkcs8.pem");
+    let login = sandbox.fake.url();
+    let mut link = sandbox.command(&crate::support::link_args(&login, &["--alias", "prod"]));
+    link.env("SFCONNECT_BROWSER", format!("sh {}", wrapper.display()))
+        .env("SFCONNECT_AUTH_URL", &url)
+        .env("SFCONNECT_JWT_KEY", &pem);
+    crate::support::run_command(link, None).expect(0);
+    let seen = std::fs::read_to_string(&names).unwrap();
+    let seen: Vec<&str> = seen.lines().collect();
+    assert!(seen.contains(&"PATH"), "{seen:?}");
+    for private in PRIVATE {
+        assert!(!seen.contains(&private), "{private} reached the browser");
+    }
+}
