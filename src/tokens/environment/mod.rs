@@ -393,8 +393,8 @@ fn missing(variable: &str, mode: &str, what: &str) -> Error {
 
 /// The first of these variables that is set (a `SFCONNECT_SANDBOX` of 0
 /// counts as unset).
-fn first_set(settings: &[&Setting]) -> Option<&'static str> {
-    settings.iter().find_map(|setting| {
+fn first_set(candidates: &[&Setting]) -> Option<&'static str> {
+    candidates.iter().find_map(|setting| {
         let value = if setting.env == settings::JWT_KEY.env {
             environment_credentials::jwt_key().map(|s| s.expose().to_string())
         } else {
@@ -411,10 +411,10 @@ fn first_set(settings: &[&Setting]) -> Option<&'static str> {
     })
 }
 
-/// Exit 2 when one of `settings` is set beside `with`, which makes it
+/// Exit 2 when one of `candidates` is set beside `with`, which makes it
 /// contradictory or meaningless.
-fn refuse_set(settings: &[&Setting], with: &str, why: &str) -> Result<()> {
-    match first_set(settings) {
+fn refuse_set(candidates: &[&Setting], with: &str, why: &str) -> Result<()> {
+    match first_set(candidates) {
         Some(name) => Err(
             Error::usage(format!("{name} and {with} are both set: {why}"))
                 .with_hint(format!("unset {name}")),
