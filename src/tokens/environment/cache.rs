@@ -167,18 +167,25 @@ fn prepare(dir: &Path) -> Result<()> {
 #[cfg(unix)]
 fn check_private(dir: &Path, meta: &std::fs::Metadata) -> Result<()> {
     use std::os::unix::fs::MetadataExt;
-    let var = settings::ENV_CACHE.env;
     // SAFETY: geteuid has no preconditions and cannot fail.
     let me = unsafe { libc::geteuid() };
-    if meta.uid() != me {
+    judge(dir, meta.uid(), meta.mode(), me)
+}
+
+/// The directory's owner must be `me`, and its mode must not let the group
+/// or others write.
+#[cfg(unix)]
+fn judge(dir: &Path, owner: u32, mode: u32, me: u32) -> Result<()> {
+    let var = settings::ENV_CACHE.env;
+    if owner != me {
         return Err(Error::usage(format!(
             "{var}: {} belongs to another user (uid {}); refusing to keep tokens there",
             dir.display(),
-            meta.uid()
+            owner
         ))
         .with_hint("use a directory of your own, made for this job"));
     }
-    let mode = meta.mode() & 0o777;
+    let mode = mode & 0o777;
     if mode & 0o022 != 0 {
         return Err(Error::usage(format!(
             "{var}: {} is writable by {} (mode {mode:04o}); refusing to keep tokens there",
@@ -244,5 +251,18 @@ mod tests {
         assert!(prepare(&cache).unwrap_err().message.contains("every user"));
         // A missing parent is not created.
         assert!(prepare(&dir.path().join("no/such")).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_directory_of_another_user_is_refused() {
+        let dir = Path::new("/job/cache");
+        assert!(judge(dir, 1000, 0o40700, 1000).is_ok());
+        assert!(judge(dir, 1000, 0o40755, 1000).is_ok());
+        let err = judge(dir, 0, 0o40700, 1000).unwrap_err();
+        assert_eq!(err.exit, crate::error::Exit::Usage);
+        assert!(err.message.contains("another user"), "{}", err.message);
+        // Sticky /tmp-like modes are writable by others all the same.
+        assert!(judge(dir, 1000, 0o41777, 1000).is_err());
     }
 }

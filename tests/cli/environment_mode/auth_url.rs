@@ -155,3 +155,18 @@ fn api_retries_a_401_in_the_same_process_with_the_rotated_token() {
     assert_eq!(sandbox.fake.token_requests("refresh_token"), 2, "{api:?}");
     assert!(!sandbox.fake.rotated_token_reused(), "{api:?}");
 }
+
+#[test]
+fn a_home_that_does_not_exist_and_no_config_dir_setting_are_fine() {
+    let sandbox = sealed();
+    let (url, _) = auth_url(&sandbox);
+    let before = files_under(sandbox.root());
+    let mut cmd = sandbox.command(&["token"]);
+    cmd.env_remove("SFCONNECT_CONFIG_DIR")
+        .env_remove("XDG_CONFIG_HOME")
+        .env("HOME", sandbox.root().join("no-such-home"))
+        .env("SFCONNECT_AUTH_URL", &url);
+    let token = crate::support::run_command(cmd, None).expect(0);
+    assert!(token.stdout.contains("SFCANARY"), "{token:?}");
+    assert_eq!(files_under(sandbox.root()), before);
+}
