@@ -17,7 +17,8 @@ use crate::support::{Run, Sandbox, run_command};
 use std::path::{Path, PathBuf};
 
 /// A sandbox as a CI container is: no D-Bus session (the address points at
-/// nothing), HOME read-only, and no config dir (its path does not exist).
+/// nothing) and so no keychain, HOME read-only, and no config dir (its path
+/// does not exist).
 /// Tests run as root in CI, where mode 0500 does not stop a write: what
 /// proves nothing was written is `files_under` before and after.
 pub fn sealed() -> Sandbox {
@@ -26,6 +27,9 @@ pub fn sealed() -> Sandbox {
         "DBUS_SESSION_BUS_ADDRESS",
         "unix:path=/nonexistent/sfconnect-test-bus",
     );
+    // The keychain, which cannot work without D-Bus: a command that opened
+    // a secret store would fail here.
+    sandbox.set_env("SFCONNECT_STORE", "keychain");
     let home = sandbox.root().join("home");
     #[cfg(unix)]
     {
