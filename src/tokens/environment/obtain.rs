@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::output;
 use crate::salesforce::client_credentials;
 use crate::salesforce::headless_errors::{self, Moment};
+use crate::salesforce::hosts::parse_server_url;
 use crate::salesforce::http::Http;
 use crate::salesforce::identity;
 use crate::salesforce::jwt::{self, Claims};
@@ -109,6 +110,19 @@ impl EnvConnection {
 
     fn young(&self, saved: &Saved, freshness: Freshness) -> Option<Access> {
         let token = saved.access_token.as_deref()?;
+        // A file can be edited: the instance it names is judged again
+        // before the token follows it (as one read back from the index).
+        let instance_url =
+            match parse_server_url(&self.login_url, &saved.instance_url, "instance URL") {
+                Ok(url) => url,
+                Err(err) => {
+                    output::debug(&format!(
+                        "environment connection: not using the cached token: {}",
+                        err.message
+                    ));
+                    return None;
+                }
+            };
         let issued_at = DateTime::from_timestamp_millis(saved.issued_at_ms?)?;
         let age = Utc::now().signed_duration_since(issued_at);
         let max_age = chrono::Duration::from_std(freshness.max_age).ok()?;
@@ -121,7 +135,7 @@ impl EnvConnection {
             user_id: saved.user_id.clone(),
         };
         young.then(|| Access {
-            connection: self.record(&who, &saved.instance_url),
+            connection: self.record(&who, &instance_url),
             token: Secret::new(token),
             issued_at,
             credential_env: None,

@@ -55,9 +55,24 @@ fn a_second_call_uses_the_cached_token_without_any_request() {
             assert_eq!(mode, 0o600, "{name}");
         }
     }
+    // An instance edited into the file is judged again: the token does
+    // not follow it, a new one is minted instead.
+    let file = files
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .unwrap();
+    let text = std::fs::read_to_string(file).unwrap();
+    std::fs::write(
+        file,
+        text.replace(&sandbox.fake.url(), "https://evil.example"),
+    )
+    .unwrap();
+    let judged = run(&sandbox, &["token", "--format", "json"], &env).expect(0);
+    assert_eq!(judged.json()["instance_url"], sandbox.fake.url());
+    assert_eq!(sandbox.fake.token_requests("refresh_token"), 2);
     // --fresh asks again.
     run(&sandbox, &["token", "--fresh"], &env).expect(0);
-    assert_eq!(sandbox.fake.token_requests("refresh_token"), 2);
+    assert_eq!(sandbox.fake.token_requests("refresh_token"), 3);
 }
 
 #[test]
