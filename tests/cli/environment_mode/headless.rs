@@ -52,6 +52,16 @@ fn a_jwt_connection_from_variables_alone() {
     assert_eq!(sandbox.fake.token_requests(JWT_GRANT), 4);
     assert_eq!(sandbox.fake.token_requests("refresh_token"), 0);
 
+    // With the cache, the job's next call mints nothing.
+    let cache = super::cache_dir();
+    let mut cached = env.clone();
+    let cache_path = cache.path().display().to_string();
+    cached.push(("SFCONNECT_ENV_CACHE", cache_path.as_str()));
+    let first = run(&sandbox, &["token"], &cached).expect(0);
+    let again = run(&sandbox, &["token"], &cached).expect(0);
+    assert_eq!(first.stdout, again.stdout);
+    assert_eq!(sandbox.fake.token_requests(JWT_GRANT), 5);
+
     // The one-line form CI secret stores make of a PEM.
     let flat = pem.trim().replace('\n', "\\n");
     let env_flat = jwt_env(&sandbox.fake.url(), &flat);
