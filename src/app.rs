@@ -1,5 +1,7 @@
 //! The environment every command runs in: where the config dir is, the
-//! index, and the secret store of each connection. Built once in `main`.
+//! index, and the secret store of each connection. Built once per command,
+//! and not at all for one that runs on the environment connection, which
+//! needs no config dir (`tokens::target`).
 
 use crate::error::{Error, Result};
 use crate::index::connection::Connection;
@@ -14,6 +16,22 @@ pub struct Context {
 }
 
 impl Context {
+    /// The context of a command that uses the config dir, said under `-v`.
+    pub fn open() -> Result<Context> {
+        let ctx = Context::from_env()?;
+        let from = if crate::settings::CONFIG_DIR.os_value().is_some() {
+            crate::settings::CONFIG_DIR.env
+        } else {
+            "the platform default"
+        };
+        crate::output::debug(&format!(
+            "config dir {} (from {from}); index {}",
+            ctx.config_dir.display(),
+            ctx.registry.path().display()
+        ));
+        Ok(ctx)
+    }
+
     pub fn from_env() -> Result<Context> {
         let config_dir = config_dir()?;
         let registry = Registry::new(&config_dir);

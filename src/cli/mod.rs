@@ -113,8 +113,9 @@ sfconnect tokens approvals prod --json | jq .count"
     /// Prints the token and a newline on stdout, nothing else. A cached token younger than
     /// --max-age is printed without any network call; otherwise the refresh token gets a new
     /// one, under a lock per connection, so parallel callers refresh once. The connection is
-    /// ALIAS, else $SFCONNECT_ALIAS, else the alias in the nearest .sfconnect.toml, else the
-    /// only linked one.
+    /// ALIAS, else the environment connection (SFCONNECT_AUTH_URL or SFCONNECT_ENV, which
+    /// needs no link and writes no file), else $SFCONNECT_ALIAS, else the alias in the nearest
+    /// .sfconnect.toml, else the only linked one.
     ///
     /// A caller waits for that lock at most SFCONNECT_LOCK_TIMEOUT seconds (default 30); then
     /// it exits 5, naming the pid that holds it. migrate and revoke take the same lock.

@@ -47,7 +47,8 @@ eval \"$(sfconnect token prod --format env)\"\n  \
 sfconnect token prod --json | jq -r .instance_url\n  \
 token=$(sfconnect token prod) || exit   # 4: link again, 5: Salesforce unreachable")]
 pub struct TokenArgs {
-    /// The connection [default: $SFCONNECT_ALIAS, .sfconnect.toml, or the only one]
+    /// The connection [default: the environment connection, else $SFCONNECT_ALIAS, else
+    /// .sfconnect.toml, else the only one]
     #[arg(add = ArgValueCompleter::new(complete_alias))]
     pub alias: Option<String>,
 
@@ -81,7 +82,8 @@ sfconnect exec prod -- sh -c \\\n    \
 sfconnect exec -- python3 nightly_sync.py\n  \
 sfconnect exec uat -- env | grep '^SF_INSTANCE_URL='")]
 pub struct ExecArgs {
-    /// The connection [default: $SFCONNECT_ALIAS, .sfconnect.toml, or the only one]
+    /// The connection [default: the environment connection, else $SFCONNECT_ALIAS, else
+    /// .sfconnect.toml, else the only one]
     #[arg(add = ArgValueCompleter::new(complete_alias))]
     pub alias: Option<String>,
 
@@ -104,7 +106,8 @@ sfconnect api prod \"/services/data/v62.0/query?q=SELECT+Id,Name+FROM+Account+LI
 sfconnect api prod /services/data/v62.0/sobjects/Account -d '{\"Name\":\"Acme\"}'\n  \
 sfconnect api prod /services/data/v62.0/sobjects/Account/001xx -X PATCH -d @account.json")]
 pub struct ApiArgs {
-    /// The connection [default: $SFCONNECT_ALIAS, .sfconnect.toml, or the only one]
+    /// The connection [default: the environment connection, else $SFCONNECT_ALIAS, else
+    /// .sfconnect.toml, else the only one]
     #[arg(add = ArgValueCompleter::new(complete_alias))]
     pub alias: Option<String>,
 

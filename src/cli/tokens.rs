@@ -61,7 +61,7 @@ pub struct ListArgs {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// Connections to check [default: all]
+    /// Connections to check [default: the environment connection if one is described, else all]
     #[arg(value_name = "ALIAS", add = ArgValueCompleter::new(complete_alias))]
     pub aliases: Vec<String>,
 

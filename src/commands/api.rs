@@ -7,23 +7,28 @@
 //! request retried; other 401 bodies mean a policy block and are not
 //! retried (as jsforce does).
 
-use crate::app::Context;
 use crate::cli::ApiArgs;
 use crate::error::{Error, Exit, Result};
 use crate::output;
 use crate::salesforce::http::{Http, read_answer};
 use crate::salesforce::oauth::host_of;
-use crate::tokens::access::{self, Access, Freshness};
+use crate::tokens::access::{Access, Freshness};
+use crate::tokens::target;
 use reqwest::Method;
 use reqwest::blocking::Response;
 use url::Url;
 
-pub fn run(ctx: &Context, args: ApiArgs) -> Result<()> {
+pub fn run(args: ApiArgs) -> Result<()> {
     let (alias, path) = (args.alias.as_deref(), args.path.as_str());
-    let index = ctx.registry.load()?;
-    let connection = index.resolve(alias)?;
-    // Every argument is checked before any network call.
-    target_url(&connection.instance_url, path)?;
+    let chosen = target::resolve(alias)?;
+    // Every argument is checked before any network call (the environment
+    // connection learns its instance from the grant: its path is checked
+    // against a stand-in here, a full URL after the grant).
+    match chosen.target.instance_url() {
+        Some(instance_url) => target_url(instance_url, path)?,
+        None if is_full_url(path) => target_url(path, path)?,
+        None => target_url("https://instance.invalid", path)?,
+    };
     let body = read_data(args.data.as_deref())?;
     let method = method(args.method.as_deref(), body.is_some())?;
     let headers = headers(&args.headers)?;
@@ -35,7 +40,7 @@ pub fn run(ctx: &Context, args: ApiArgs) -> Result<()> {
         body,
         headers,
     };
-    let mut access = access::obtain(ctx, connection, freshness)?;
+    let mut access = chosen.target.obtain(freshness)?;
     let mut response = request.send(&http, &access)?;
     if response.status().as_u16() == 401 {
         let host = host_of(&access.connection.instance_url);
@@ -48,7 +53,7 @@ pub fn run(ctx: &Context, args: ApiArgs) -> Result<()> {
             force: true,
             ..freshness
         };
-        access = access::obtain(ctx, connection, force)?;
+        access = chosen.target.obtain(force)?;
         response = request.send(&http, &access)?;
     }
     let status = response.status().as_u16();
@@ -117,7 +122,7 @@ fn target_url(instance_url: &str, path: &str) -> Result<Url> {
             "the stored instance URL {instance_url:?} is malformed"
         ))
     })?;
-    if path.starts_with("http://") || path.starts_with("https://") {
+    if is_full_url(path) {
         let url =
             Url::parse(path).map_err(|e| Error::usage(format!("malformed URL {path:?}: {e}")))?;
         if url.origin() != instance.origin() {
@@ -136,6 +141,10 @@ fn target_url(instance_url: &str, path: &str) -> Result<Url> {
     let base = instance_url.trim_end_matches('/');
     Url::parse(&format!("{base}{path}"))
         .map_err(|e| Error::usage(format!("bad path {path:?}: {e}")))
+}
+
+fn is_full_url(path: &str) -> bool {
+    path.starts_with("http://") || path.starts_with("https://")
 }
 
 fn method(method: Option<&str>, has_body: bool) -> Result<Method> {

@@ -4,17 +4,46 @@
 //! code) is `health`, shared with `tokens list --check`; this prints it.
 //! An index entry that fails its checks (`index::validate`) is reported
 //! `invalid` without any network request: the others are still checked.
+//!
+//! With no alias named and an environment connection described, that one
+//! is checked, alone, without the config dir (docs/environment-mode.md).
 
 use crate::app::Context;
 use crate::cli::CheckArgs;
 use crate::error::Result;
 use crate::index::connection::Health;
+use crate::index::status::Status;
 use crate::output;
 use crate::report::CheckReport;
+use crate::salesforce::http;
+use crate::tokens::access::{Freshness, status_of};
+use crate::tokens::environment;
 use crate::tokens::health::{check, verdict};
+use crate::tokens::target;
+use chrono::Utc;
+use std::time::Duration;
 
-pub fn run(ctx: &Context, args: CheckArgs) -> Result<()> {
-    let results = check(ctx, &args.aliases, args.timeout)?;
+pub fn run(args: CheckArgs) -> Result<()> {
+    let environment = if args.aliases.is_empty() {
+        target::environment()?
+    } else {
+        None
+    };
+    let results = match environment {
+        Some(env) => {
+            http::set_timeout(Duration::from_secs(args.timeout));
+            let always = Freshness {
+                max_age: Duration::ZERO,
+                force: true,
+            };
+            let health = match env.obtain(always) {
+                Ok(_) => Health::new(Status::Ok, "refreshed", Utc::now()),
+                Err(err) => Health::new(status_of(&err), &err.message, Utc::now()),
+            };
+            vec![(environment::ALIAS.to_string(), health)]
+        }
+        None => check(&Context::open()?, &args.aliases, args.timeout)?,
+    };
     if args.json {
         output::print_json(&CheckReport::new(&results))?;
     } else if !results.is_empty() {

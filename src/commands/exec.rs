@@ -3,24 +3,24 @@
 //!
 //! The token goes through the environment, never argv, where any local user
 //! could read it with `ps` (security checklist, "Files and processes"). The
-//! client secret does not: `main` takes `SFCONNECT_CLIENT_SECRET` out of the
-//! environment before anything runs (`secrets::client_secret`), and a
-//! `--key-env` or `--secret-env` variable is removed from the child's.
+//! client secret does not: `main` takes `SFCONNECT_CLIENT_SECRET`,
+//! `SFCONNECT_AUTH_URL` and `SFCONNECT_JWT_KEY` out of the environment before
+//! anything runs (`secrets::client_secret`,
+//! `secrets::environment_credentials`), and a `--key-env` or `--secret-env`
+//! variable is removed from the child's.
 //! stdin, stdout and stderr pass straight through, and we exit with the
 //! child's code, or 128+N when signal N ended it, as shells do (returned as
 //! `Exit::Command`; `run_cli` ends the process).
 
-use crate::app::Context;
 use crate::cli::ExecArgs;
 use crate::error::{Error, Exit, Result};
-use crate::tokens::access;
+use crate::tokens::target;
 use std::io::ErrorKind;
 use std::process::Command;
 
-pub fn run(ctx: &Context, args: ExecArgs) -> Result<()> {
-    let index = ctx.registry.load()?;
-    let connection = index.resolve(args.alias.as_deref())?;
-    let access = access::obtain(ctx, connection, (&args.freshness).into())?;
+pub fn run(args: ExecArgs) -> Result<()> {
+    let chosen = target::resolve(args.alias.as_deref())?;
+    let access = chosen.target.obtain((&args.freshness).into())?;
     let (program, rest) = args.command.split_first().expect("clap requires CMD");
     let c = &access.connection;
     let mut command = Command::new(program);

@@ -74,17 +74,23 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
 /// JWT bearer and client credentials mint each token with a key or secret:
 /// there is no refresh token to write.
 fn no_refresh_token(connection: &Connection) -> Error {
-    let what = match connection.kind {
-        Kind::Jwt => "a JWT bearer connection",
-        _ => "a client-credentials connection",
+    let (what, env) = match connection.kind {
+        Kind::Jwt => (
+            "a JWT bearer connection",
+            "SFCONNECT_ENV=jwt with SFCONNECT_JWT_KEY, SFCONNECT_CLIENT_ID, SFCONNECT_USERNAME",
+        ),
+        _ => (
+            "a client-credentials connection",
+            "SFCONNECT_ENV=client-credentials with SFCONNECT_CLIENT_ID, SFCONNECT_CLIENT_SECRET",
+        ),
     };
     Error::usage(format!(
         "{} is {what}: it has no refresh token, so there is no SFDX auth URL to export",
         connection.alias
     ))
-    .with_hint(
-        "give CI the connection through sfconnect's environment mode instead: the app's key or secret in a CI secret, no refresh token at all (see docs/servers-and-ci.md)",
-    )
+    .with_hint(format!(
+        "give CI the connection through the environment mode instead ({env} and the host, from CI secrets; docs/environment-mode.md)"
+    ))
 }
 
 /// What every copy of a refresh token means, said on every export.

@@ -19,6 +19,13 @@ pub fn run(ctx: &Context, args: ListArgs) -> Result<()> {
     } else {
         None
     };
+    // The environment connection is no index entry: said, not listed.
+    if let Ok(Some(env)) = crate::tokens::environment::describe() {
+        output::note(&format!(
+            "note: an environment connection ({}) is in effect: token, exec, api and tokens check use it unless an alias is named",
+            env.variable()
+        ));
+    }
     let mut index = ctx.registry.load()?;
     index.connections.sort_by(|a, b| a.alias.cmp(&b.alias));
     if index.connections.is_empty() {

@@ -20,7 +20,6 @@ mod token;
 use crate::app::Context;
 use crate::cli::{Cli, Command, TokensCommand};
 use crate::error::Result;
-use crate::output;
 
 pub fn run(cli: Cli) -> Result<()> {
     // These only print what the clap definition says, or write files where
@@ -32,33 +31,32 @@ pub fn run(cli: Cli) -> Result<()> {
         command => command,
     };
     crate::salesforce::http::check_environment()?;
-    let ctx = Context::from_env()?;
-    let from = if crate::settings::CONFIG_DIR.os_value().is_some() {
-        crate::settings::CONFIG_DIR.env
-    } else {
-        "the platform default"
+    // These may run on the environment connection, which needs no config
+    // dir: they choose their connection first (`tokens::target`).
+    let command = match command {
+        Command::Token(args) => return token::run(args),
+        Command::Exec(args) => return exec::run(args),
+        Command::Api(args) => return api::run(args),
+        Command::Tokens(TokensCommand::Check(args)) => return check::run(args),
+        command => command,
     };
-    output::debug(&format!(
-        "config dir {} (from {from}); index {}",
-        ctx.config_dir.display(),
-        ctx.registry.path().display()
-    ));
+    let ctx = Context::open()?;
     match command {
         Command::Link(args) => link::run(&ctx, args),
         Command::Tokens(TokensCommand::List(args)) => list::run(&ctx, args),
-        Command::Tokens(TokensCommand::Check(args)) => check::run(&ctx, args),
         Command::Tokens(TokensCommand::Approvals(args)) => approvals::run(&ctx, args),
         Command::Revoke(args) => revoke::run(&ctx, args),
-        Command::Token(args) => token::run(&ctx, args),
-        Command::Exec(args) => exec::run(&ctx, args),
-        Command::Api(args) => api::run(&ctx, args),
         Command::Import(args) => import::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
         Command::Config(command) => config::run(&ctx, command),
         Command::Migrate(args) => migrate::run(&ctx, args),
         Command::Doctor(args) => doctor::run(&ctx, args),
-        Command::Completions(_) | Command::Man(_) | Command::Keygen(_) => {
-            unreachable!("handled above")
-        }
+        Command::Completions(_)
+        | Command::Man(_)
+        | Command::Keygen(_)
+        | Command::Token(_)
+        | Command::Exec(_)
+        | Command::Api(_)
+        | Command::Tokens(TokensCommand::Check(_)) => unreachable!("handled above"),
     }
 }

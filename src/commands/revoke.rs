@@ -65,6 +65,14 @@ impl Outcome {
 }
 
 pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
+    // Revoking a CI secret's token would break every job that holds it:
+    // sfconnect never revokes the environment connection.
+    if let Ok(Some(env)) = crate::tokens::environment::describe() {
+        output::note(&format!(
+            "note: the environment connection ({}) is not revoked: revoke only acts on linked connections; revoke its approval in Salesforce if you mean to",
+            env.variable()
+        ));
+    }
     let index = ctx.registry.load()?;
     let mut aliases: Vec<String> = if args.all {
         index.aliases().into_iter().map(String::from).collect()

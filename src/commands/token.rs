@@ -2,19 +2,18 @@
 //!
 //! The contract scripts rely on: exactly one line (or the chosen format) on
 //! stdout, every message on stderr, exit codes to branch on. A young cached
-//! token is printed without any network call.
+//! token is printed without any network call. On the environment connection
+//! (`SFCONNECT_AUTH_URL`, `SFCONNECT_ENV`) no file is written.
 
-use crate::app::Context;
 use crate::cli::{TokenArgs, TokenFormat};
 use crate::error::Result;
 use crate::output;
 use crate::report::TokenReport;
-use crate::tokens::access;
+use crate::tokens::target;
 
-pub fn run(ctx: &Context, args: TokenArgs) -> Result<()> {
-    let index = ctx.registry.load()?;
-    let connection = index.resolve(args.alias.as_deref())?;
-    let access = access::obtain(ctx, connection, (&args.freshness).into())?;
+pub fn run(args: TokenArgs) -> Result<()> {
+    let chosen = target::resolve(args.alias.as_deref())?;
+    let access = chosen.target.obtain((&args.freshness).into())?;
     let token = access.token.expose();
     let c = &access.connection;
     let text = match args.format() {

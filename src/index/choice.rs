@@ -10,6 +10,9 @@ use std::path::PathBuf;
 pub enum Rule {
     /// The alias given on the command line.
     Argument,
+    /// The environment connection (`SFCONNECT_AUTH_URL`, `SFCONNECT_ENV`;
+    /// `tokens::target`, which the index never sees).
+    Environment,
     /// `SFCONNECT_ALIAS`.
     AliasVariable,
     /// The nearest `.sfconnect.toml` (`index::project`).
@@ -22,6 +25,7 @@ impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Rule::Argument => write!(f, "named on the command line"),
+            Rule::Environment => write!(f, "described by environment variables"),
             Rule::AliasVariable => write!(f, "from SFCONNECT_ALIAS"),
             Rule::ProjectFile(path) => write!(f, "from the project file {}", path.display()),
             Rule::OnlyOne => write!(f, "the only linked connection"),

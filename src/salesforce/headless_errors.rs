@@ -40,6 +40,9 @@ pub enum Moment<'a> {
     /// Minting for a stored connection; `relink` is the command that
     /// links it again.
     Stored { alias: &'a str, relink: &'a str },
+    /// Minting for the environment connection (`SFCONNECT_ENV`): nothing
+    /// to link again, the job's variables or the app need fixing.
+    Environment,
 }
 
 /// Turns a refusal into our error: message, exit code, hint.
@@ -53,11 +56,12 @@ pub fn explain(refusal: &Refusal, grant: &Grant, moment: &Moment, client_id: &st
     };
     let setup_exit = match moment {
         Moment::Link => Exit::Usage,
-        Moment::Stored { .. } => Exit::RelinkNeeded,
+        Moment::Stored { .. } | Moment::Environment => Exit::RelinkNeeded,
     };
     let relink = match moment {
         Moment::Link => String::new(),
         Moment::Stored { relink, .. } => format!("; then link it again: {relink}"),
+        Moment::Environment => "; then fix the job's SFCONNECT_ variables".to_string(),
     };
     let (exit, reading, fix) = match (refusal.code.as_str(), grant) {
         ("invalid_grant", Grant::Jwt { .. }) if has("hasn't approved") || has("not approved") => (
@@ -82,6 +86,7 @@ pub fn explain(refusal: &Refusal, grant: &Grant, moment: &Moment, client_id: &st
                     Moment::Stored { relink, .. } => format!(
                         "link it again with the other audience: {relink} --audience {first}"
                     ),
+                    Moment::Environment => format!("set {AUDIENCE_ENV}={first}"),
                 },
             )
         }
@@ -126,6 +131,7 @@ pub fn explain(refusal: &Refusal, grant: &Grant, moment: &Moment, client_id: &st
                 Moment::Stored { relink, .. } => format!(
                     "the secret was probably rotated in the app: link again with the new one: {relink}"
                 ),
+                Moment::Environment => "the secret was probably rotated in the app: set SFCONNECT_CLIENT_SECRET to the new one".to_string(),
             },
         ),
         ("unsupported_grant_type", grant) => (
@@ -158,6 +164,7 @@ pub fn explain(refusal: &Refusal, grant: &Grant, moment: &Moment, client_id: &st
     let prefix = match moment {
         Moment::Link => String::new(),
         Moment::Stored { alias, .. } => format!("{alias}: "),
+        Moment::Environment => "environment connection: ".to_string(),
     };
     let error = Error::new(
         exit,

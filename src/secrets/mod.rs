@@ -10,6 +10,7 @@
 
 pub mod client_secret;
 pub mod credential;
+pub mod environment_credentials;
 mod file;
 pub(crate) mod keyring;
 #[cfg(target_os = "linux")]

@@ -140,6 +140,81 @@ table! {
         default: Some("https://test.salesforce.com for sandboxes and scratch orgs, else https://login.salesforce.com"),
         help: "The `aud` of the assertions of `link --jwt`, read as the Salesforce CLI reads it",
     };
+    AUTH_URL = Setting {
+        env: "SFCONNECT_AUTH_URL",
+        fallbacks: &[],
+        flag: Some("ALIAS"),
+        read_by_clap: false,
+        config_key: None,
+        default: None,
+        help: "An SFDX auth URL (force://...): the environment connection of `token`, `exec`, `api` and \
+               `tokens check`, with no link and no file (see docs/environment-mode.md); a password",
+    };
+    ENV = Setting {
+        env: "SFCONNECT_ENV",
+        fallbacks: &[],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: None,
+        help: "jwt or client-credentials: describe the environment connection by the SFCONNECT_ variables \
+               of that grant (never guessed from SFCONNECT_CLIENT_ID/SECRET alone)",
+    };
+    JWT_KEY = Setting {
+        env: "SFCONNECT_JWT_KEY",
+        fallbacks: &[],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: None,
+        help: "SFCONNECT_ENV=jwt: the PEM private key itself (one line with literal \\n accepted)",
+    };
+    USERNAME = Setting {
+        env: "SFCONNECT_USERNAME",
+        fallbacks: &[],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: None,
+        help: "SFCONNECT_ENV=jwt: the Salesforce username to act as",
+    };
+    LOGIN_URL = Setting {
+        env: "SFCONNECT_LOGIN_URL",
+        fallbacks: &[],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: None,
+        help: "SFCONNECT_ENV=jwt or client-credentials: the login URL (or SFCONNECT_DOMAIN, or SFCONNECT_SANDBOX=1)",
+    };
+    DOMAIN = Setting {
+        env: "SFCONNECT_DOMAIN",
+        fallbacks: &[],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: None,
+        help: "SFCONNECT_ENV=jwt or client-credentials: the My Domain name (with SFCONNECT_SANDBOX=1: NAME--SANDBOX)",
+    };
+    SANDBOX = Setting {
+        env: "SFCONNECT_SANDBOX",
+        fallbacks: &[],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: Some("0"),
+        help: "SFCONNECT_ENV=jwt or client-credentials: 1 for a sandbox (test.salesforce.com, or the sandbox My Domain)",
+    };
+    ENV_CACHE = Setting {
+        env: "SFCONNECT_ENV_CACHE",
+        fallbacks: &[],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: None,
+        help: "A job-private directory (yours, not writable by others) where the environment connection \
+               keeps its access token and a rotated refresh token for the rest of the job",
+    };
     NO_COLOR = Setting {
         env: "NO_COLOR",
         fallbacks: &[],

@@ -68,9 +68,12 @@ pub struct Access {
 
 impl Access {
     /// Variables that hold a credential: child processes (`exec`) must not
-    /// inherit them, only the access token.
+    /// inherit them, only the access token. The client secret and the
+    /// environment connection's were taken out at start already
+    /// (`main`); removed again in case something set them since.
     pub fn private_env(&self) -> Vec<&str> {
         let mut names = vec![crate::salesforce::client_credentials::SECRET_ENV];
+        names.extend(crate::secrets::environment_credentials::VARIABLES);
         names.extend(self.credential_env.as_deref());
         names
     }

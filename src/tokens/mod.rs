@@ -12,13 +12,18 @@
 //!   parallel and turning verdicts into the exit code.
 //! - `retired`: replaced connections whose tokens still await revocation.
 //! - `approvals`: the five-approval budget (docs/salesforce-oauth.md §5).
+//! - `environment`: the environment connection (`SFCONNECT_AUTH_URL`,
+//!   `SFCONNECT_ENV`), which needs no link and writes no file.
+//! - `target`: which connection a command uses, and by which rule.
 //!
 //! Commands call these; these call `salesforce/` for the wire and
 //! `secrets/` and `index/` for what is kept.
 
 pub mod access;
 pub mod approvals;
+pub mod environment;
 pub mod headless;
 pub mod health;
 pub mod lock;
 pub mod retired;
+pub mod target;

@@ -13,6 +13,7 @@ mod config;
 mod crash;
 mod docs;
 mod doctor;
+mod environment_mode;
 // The examples are POSIX shell, run by bash in a process group.
 #[cfg(unix)]
 mod examples;

@@ -7,6 +7,20 @@ use crate::error::Exit;
 use crate::index::connection::Index;
 
 pub(super) fn finding(index: &Index) -> Finding {
+    // The environment connection comes before SFCONNECT_ALIAS and the
+    // project file; its own line (`env_connection`) says where it came from.
+    if let Ok(Some(env)) = crate::tokens::target::environment() {
+        return Finding {
+            topic: "connection",
+            ok: true,
+            detail: format!(
+                "the environment connection ({}): {}",
+                env.variable(),
+                crate::index::choice::Rule::Environment
+            ),
+            blocks: None,
+        };
+    }
     let (ok, detail) = match index.choose(None) {
         Ok((connection, rule)) => (true, format!("{}: {rule}", connection.alias)),
         // Nothing to choose from is not a fault.

@@ -6,6 +6,7 @@
 //! `sfconnect link` with the defaults (0 when nothing would).
 
 mod default_connection;
+mod env_connection;
 mod orphans;
 
 use crate::app::Context;
@@ -76,6 +77,9 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
         },
     });
     let settings = settings.unwrap_or_default();
+
+    // The environment connection, when one is described.
+    findings.extend(env_connection::finding());
 
     // Each store, with a real probe; the default one decides.
     let default_store = config::default_store(&settings).unwrap_or(StoreKind::Keychain);
