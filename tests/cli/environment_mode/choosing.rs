@@ -27,21 +27,22 @@ fn an_alias_argument_beats_the_environment_connection() {
     assert_eq!(sandbox.fake.token_requests("refresh_token"), refreshes + 1);
     // -v says which rule chose.
     assert!(
-        env_token
-            .stderr
-            .contains("chosen by the environment connection"),
+        env_token.stderr.contains(
+            "the environment connection (SFCONNECT_AUTH_URL): described by environment variables"
+        ),
         "{env_token:?}"
     );
     let named = run(&sandbox, &["-v", "token", "prod"], &env).expect(0);
     assert!(
         named
             .stderr
-            .contains("chosen by the alias on the command line"),
+            .contains("connection prod: named on the command line"),
         "{named:?}"
     );
     let only = sandbox.run(&["-v", "token"]).expect(0);
     assert!(
-        only.stderr.contains("chosen by the only linked connection"),
+        only.stderr
+            .contains("connection prod: the only linked connection"),
         "{only:?}"
     );
 }
