@@ -18,6 +18,7 @@
 
 pub mod access;
 pub mod approvals;
+pub mod fast_cache;
 pub mod headless;
 pub mod health;
 pub mod lock;
