@@ -163,7 +163,10 @@ pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> R
         note_use(ctx, connection);
         return Ok(access);
     }
-    let access = mint(ctx, store.as_ref(), connection, current)?;
+    // A failed refresh drops the copy too: the token was asked to be
+    // replaced, and a connection Salesforce now calls dead has none to serve.
+    let access = mint(ctx, store.as_ref(), connection, current)
+        .inspect_err(|_| fast_cache::forget(fast.as_ref(), connection))?;
     fast_cache::remember(fast.as_ref(), connection, &access);
     Ok(access)
 }

@@ -73,3 +73,10 @@ pub fn remember(fast: Option<&FastCache>, connection: &Connection, access: &Acce
         },
     );
 }
+
+/// Drops the copy, where it serves.
+pub fn forget(fast: Option<&FastCache>, connection: &Connection) {
+    if fast.is_some() {
+        access_cache::forget(&connection.id);
+    }
+}

@@ -18,6 +18,8 @@ mod doctor;
 mod examples;
 mod exec;
 mod fake_salesforce_selftest;
+#[cfg(target_os = "linux")]
+mod fast_cache;
 mod files;
 mod help;
 mod hostile;
