@@ -13,6 +13,8 @@
 use crate::keychain::{keychain_available, secret_tool_lookup};
 use crate::support::keyring;
 use crate::support::leak_checks::assert_no_secret;
+use crate::support::live::Live;
+use crate::support::locks::wait_until_waiting_for;
 use crate::support::{Run, Sandbox, run_command};
 use serde_json::Value;
 use std::ffi::CString;
@@ -231,6 +233,35 @@ fn a_refresh_replaces_the_copy_with_the_new_token() {
         token_without_bus(&sandbox, &[]).expect(0).stdout.trim_end(),
         retried
     );
+    sandbox.run(&["revoke", "kc"]).expect(0);
+}
+
+#[test]
+fn a_copy_is_made_under_the_lock_so_a_racing_refresh_wins() {
+    let Some(sandbox) = keychain_sandbox() else {
+        return;
+    };
+    let id = sandbox.id_of("kc");
+    let linked = keychain_tokens(&id)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // A refresh has happened at the fake; its answer is held, its process
+    // holds the connection's lock.
+    let gate = sandbox.fake.hold_refresh_answers();
+    let refresh = Live::start(sandbox.command(&["token", "kc", "--fresh"]));
+    gate.wait_until_holding(1);
+    // With no copy yet, `token` reads the keychain under the lock: it waits.
+    let mut reader = Live::start(sandbox.command(&["token", "kc"]));
+    let pid = reader.pid();
+    wait_until_waiting_for(pid, &sandbox.connection_lock("kc"), || reader.has_exited());
+    gate.open();
+    let fresh = refresh.finish().expect(0).stdout;
+    assert_ne!(fresh.trim_end(), linked);
+    // It serves, and copies, what the refresh stored; not the token the
+    // keychain held when it started.
+    assert_eq!(reader.finish().expect(0).stdout, fresh);
+    assert_eq!(copied_token(&id).as_deref(), Some(fresh.trim_end()));
     sandbox.run(&["revoke", "kc"]).expect(0);
 }
 
