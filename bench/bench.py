@@ -27,6 +27,15 @@ verifies every assertion's signature against the certificate, so a run that
 signs wrongly fails; its own median handling time is printed beside the
 figures, to subtract when comparing with a real Salesforce round trip.
 
+Keychain rows: where the benchmark runs with a Secret Service on
+DBUS_SESSION_BUS_ADDRESS, one connection is fabricated in the file store and
+moved to the keychain with `sfconnect migrate`, and `token` is timed on it
+with the kernel keyring's copy of the access token turned off
+(SFCONNECT_KERNEL_CACHE=off: every run asks the Secret Service) and on, with
+DBUS_SESSION_BUS_ADDRESS pointing where nothing listens so that a run that is
+not a hit fails instead of being timed. Without a Secret Service, the two
+rows are skipped and the report says why. The entry is deleted afterwards.
+
 The runs never touch the network or the user's configuration: the child gets
 a clean environment (PATH, HOME and SFCONNECT_CONFIG_DIR under a fresh temp
 dir, the file secret store, and HTTP(S) proxies pointing at a closed local
