@@ -15,9 +15,11 @@
 //! process of the same user (view, read, search), which is also who may ask
 //! an unlocked Secret Service for the token (SECURITY.md). The user
 //! permission is what lets a process that has no session keyring of its own
-//! (cron, containers, shells not started by a login) find it. Those
-//! processes cannot change it, only remove it or link another key in its
-//! place, as they could change the keychain's entry itself.
+//! (cron, containers, shells not started by a login) find it. Any process
+//! of the user may also remove it or link another key in its place, and a
+//! possessor (a login session's processes, whose session keyring links the
+//! user keyring) may rewrite it: no more than they may do to the keychain's
+//! entry itself.
 //!
 //! The copy never outlives what the keychain vouches for: it is written
 //! only under the connection's lock (`tokens::lock`), which every writer of
