@@ -128,13 +128,11 @@ pub fn lookup(id: &str) -> Lookup {
 /// the connection's lock. Best effort: a failure only means the next call
 /// reads the keychain.
 pub fn remember(id: &str, cached: &Cached) {
-    let age_ms = chrono::Utc::now().timestamp_millis() - cached.issued_at_ms;
-    let left_ms = (HORIZON.as_millis() as i64 - age_ms.max(0)).min(HORIZON.as_millis() as i64);
-    if left_ms < 1000 {
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let Some(timeout_secs) = lifetime_secs(cached.issued_at_ms, now_ms) else {
         forget(id);
         return;
-    }
-    let timeout_secs = (left_ms / 1000) as u32;
+    };
     match kernel::write(&description(id), encode(cached).as_bytes(), timeout_secs) {
         Ok(()) => crate::output::debug(&format!(
             "kept the access token in the kernel keyring for {timeout_secs} s"
@@ -143,6 +141,17 @@ pub fn remember(id: &str, cached: &Cached) {
             "could not keep the access token in the kernel keyring ({e}); the keychain is read next time"
         )),
     }
+}
+
+/// How long a copy of a token issued at `issued_at_ms` may live: until the
+/// token is `HORIZON` old, whole seconds rounded down; never longer than
+/// `HORIZON` (an issue time in our future is Salesforce's clock running
+/// ahead); `None` when less than a second is left.
+fn lifetime_secs(issued_at_ms: i64, now_ms: i64) -> Option<u32> {
+    let horizon_ms = HORIZON.as_millis() as i64;
+    let age_ms = now_ms.saturating_sub(issued_at_ms).max(0);
+    let left_ms = horizon_ms.saturating_sub(age_ms);
+    (left_ms >= 1000).then_some((left_ms / 1000) as u32)
 }
 
 /// Removes the copy for connection `id`, if any: its keychain entry is
@@ -346,6 +355,22 @@ mod tests {
         for bad in ["", "2\n1\n\nt", "1\nx\n\nt", "1\n1\n\n", "1\n1"] {
             assert!(decode(bad).is_none(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_copy_lives_until_the_token_is_ten_minutes_old() {
+        let now = 1_800_000_000_000;
+        assert_eq!(lifetime_secs(now, now), Some(600));
+        assert_eq!(lifetime_secs(now - 1_500, now), Some(598));
+        assert_eq!(lifetime_secs(now - 599_000, now), Some(1));
+        assert_eq!(lifetime_secs(now - 599_001, now), None);
+        assert_eq!(lifetime_secs(now - 3_600_000, now), None);
+        assert_eq!(
+            lifetime_secs(now + 120_000, now),
+            Some(600),
+            "skew never extends it"
+        );
+        assert_eq!(lifetime_secs(i64::MIN, now), None);
     }
 
     #[test]
