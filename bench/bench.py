@@ -27,6 +27,15 @@ verifies every assertion's signature against the certificate, so a run that
 signs wrongly fails; its own median handling time is printed beside the
 figures, to subtract when comparing with a real Salesforce round trip.
 
+Keychain rows: where the benchmark runs with a Secret Service on
+DBUS_SESSION_BUS_ADDRESS, one connection is fabricated in the file store and
+moved to the keychain with `sfconnect migrate`, and `token` is timed on it
+with the kernel keyring's copy of the access token turned off
+(SFCONNECT_KERNEL_CACHE=off: every run asks the Secret Service) and on, with
+DBUS_SESSION_BUS_ADDRESS pointing where nothing listens so that a run that is
+not a hit fails instead of being timed. Without a Secret Service, the two
+rows are skipped and the report says why. The entry is deleted afterwards.
+
 The runs never touch the network or the user's configuration: the child gets
 a clean environment (PATH, HOME and SFCONNECT_CONFIG_DIR under a fresh temp
 dir, the file secret store, and HTTP(S) proxies pointing at a closed local
@@ -59,6 +68,7 @@ MIB = 1024 * 1024
 LIST_MAX_MS = 10.0  # tokens list --json, 1,000 connections, median
 LIST_MAX_FLOOR_RATIO = 5.0  # ... and within 5x of the no-op floor's median
 TOKEN_MAX_MS = 10.0  # token ALIAS, cached access token, median
+FAST_CACHE_MAX_FLOOR_RATIO = 2.0  # token ALIAS, keychain store, kernel keyring copy: median within 2x the floor
 PEAK_RSS_MAX_MIB = 15.0  # every scenario, max over runs
 BINARY_MAX_MIB = 10.0  # release binary size
 
@@ -66,6 +76,11 @@ BINARY_MAX_MIB = 10.0  # release binary size
 # token run stays a cache hit that does not rewrite the index (sfconnect
 # rewrites last_used_at when it is a minute old).
 RESTAMP_EVERY_SECS = 20
+# The keychain's token is fabricated again when older than this, well before
+# the kernel keyring's copy of it lapses (10 minutes after issue).
+KEYCHAIN_REFABRICATE_SECS = 300
+# A D-Bus address where nothing listens: a run that needs the keychain fails.
+NO_BUS = "unix:path=/nonexistent/sfconnect-bench-bus"
 
 
 class SetupError(Exception):
@@ -147,7 +162,7 @@ def make_config_dir(path):
     return path
 
 
-def connection(n, conn_id, last_used_at):
+def connection(n, conn_id, last_used_at, store="file"):
     return {
         "alias": f"conn{n:04d}",
         "username": f"user{n:04d}@example.com",
@@ -160,7 +175,7 @@ def connection(n, conn_id, last_used_at):
         "created_at": "2026-11-28T21:00:00Z",
         "last_used_at": last_used_at,
         "last_refreshed_at": None,
-        "store": "file",
+        "store": store,
         "id": conn_id,
     }
 
@@ -172,11 +187,11 @@ def new_ids(count):
     return sorted(ids)
 
 
-def write_index(config_dir, ids):
+def write_index(config_dir, ids, store="file"):
     stamp = now_rfc3339()
     index = {
         "version": 1,
-        "connections": [connection(n, i, stamp) for n, i in enumerate(ids, start=1)],
+        "connections": [connection(n, i, stamp, store) for n, i in enumerate(ids, start=1)],
     }
     write_private(config_dir / "index.json", json.dumps(index, indent=2) + "\n")
 
@@ -388,6 +403,80 @@ def mint_scenarios(binary, home, tmp, fake):
     ]
 
 
+class KeychainToken:
+    """One connection whose secret is in the OS keychain (the Secret Service
+    of DBUS_SESSION_BUS_ADDRESS): fabricated in the file store, then moved
+    with `sfconnect migrate`, so the entry is exactly what sfconnect writes.
+    Two scenarios time `token` on it: with the kernel keyring's copy turned
+    off (every run asks the keychain over D-Bus), and with it on and no
+    D-Bus reachable at all, so that a run that was not a hit fails the
+    benchmark instead of timing a miss."""
+
+    def __init__(self, binary, home, config_dir, bus):
+        self.binary = binary
+        self.config_dir = config_dir
+        self.id = new_ids(1)[0]
+        self.access_token = "00D000000000001!AQ" + os.urandom(48).hex()[:94]
+        self.refresh_token = "5Aep861" + os.urandom(40).hex()[:80]
+        self.live_env = clean_env(home, config_dir, DBUS_SESSION_BUS_ADDRESS=bus)
+        self.fabricated = 0.0
+
+    def fabricate(self):
+        """A young token in the keychain; the kernel keyring's copy of the
+        previous one went with the keychain write, and a run copies it."""
+        write_index(self.config_dir, [self.id])
+        write_secrets(self.config_dir, self.id, self.access_token, self.refresh_token)
+        proc = run_captured([str(self.binary), "migrate", "conn0001", "--to", "keychain"], self.live_env)
+        if proc.returncode != 0:
+            return proc.stderr.strip()[:300] or f"exit {proc.returncode}"
+        self.fabricated = time.monotonic()
+        warm = run_captured([str(self.binary), "token", "conn0001"], self.live_env)
+        if warm.returncode != 0 or warm.stdout != self.access_token + "\n":
+            raise SetupError(f"token from the keychain failed: {warm.stderr.strip()[:300]!r}")
+        return None
+
+    def restamp(self):
+        if time.monotonic() - self.fabricated > KEYCHAIN_REFABRICATE_SECS:
+            problem = self.fabricate()
+            if problem:
+                raise SetupError(f"the keychain token could not be fabricated again: {problem}")
+        else:
+            write_index(self.config_dir, [self.id], store="keychain")
+
+    def remove(self):
+        """Deletes the keychain entry (and so the kernel keyring's copy)."""
+        write_index(self.config_dir, [self.id], store="keychain")
+        run_captured([str(self.binary), "revoke", "conn0001", "--local-only"], self.live_env)
+
+    def scenarios(self):
+        return [
+            Scenario(
+                "token conn0001 (cached, keychain store, no fast cache)",
+                [str(self.binary), "token", "conn0001"],
+                dict(self.live_env, SFCONNECT_KERNEL_CACHE="off"),
+                expect_token(self.access_token),
+            ),
+            Scenario(
+                "token conn0001 (cached, keychain store, fast cache)",
+                [str(self.binary), "token", "conn0001"],
+                dict(self.live_env, DBUS_SESSION_BUS_ADDRESS=NO_BUS),
+                expect_token(self.access_token),
+            ),
+        ]
+
+
+def keychain_scenarios(binary, home, tmp):
+    """The keychain rows, or none (and why) where no Secret Service runs."""
+    bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+    if not bus:
+        return None, "no DBUS_SESSION_BUS_ADDRESS (run it in a session with a Secret Service, see bench/README.md)"
+    keychain = KeychainToken(binary, home, make_config_dir(tmp / "keychain"), bus)
+    problem = keychain.fabricate()
+    if problem:
+        return None, f"the keychain is not usable here: {problem}"
+    return keychain, None
+
+
 # ---------------------------------------------------------------- reporting
 
 
@@ -438,6 +527,7 @@ def main():
 
     tmp = Path(tempfile.mkdtemp(prefix="sfconnect-bench-"))
     fake = None
+    keychain = None
     try:
         os.chmod(tmp, 0o700)
         home = make_config_dir(tmp / "home")
@@ -479,6 +569,11 @@ def main():
             expect_token(access_token),
         )
         scenarios.append(token)
+        keychain, no_keychain = keychain_scenarios(binary, home, tmp)
+        fast_token = None
+        if keychain:
+            scenarios.extend(keychain.scenarios())
+            fast_token = scenarios[-1]
         fake = bench_fake.MintFake()
         mints = mint_scenarios(binary, home, tmp, fake)
         scenarios.extend(mints)
@@ -495,11 +590,15 @@ def main():
         watched = [token_cfg / "index.json", token_cfg / "secrets.json"]
         watched += [d / "index.json" for d in list_dirs.values()]
         restamp()
+        if keychain:
+            keychain.restamp()
         stamped = time.monotonic()
         before = {p: snapshot(p) for p in watched}
         for i in range(args.warmup + args.runs):
             if time.monotonic() - stamped > RESTAMP_EVERY_SECS:
                 restamp()
+                if keychain:
+                    keychain.restamp()
                 stamped = time.monotonic()
                 before.update({p: snapshot(p) for p in watched[:2]})
             for s in scenarios:
@@ -508,6 +607,8 @@ def main():
             if snapshot(p) != before[p]:
                 raise SetupError(f"sfconnect rewrote {p.name} during the timed runs (not a pure cache hit)")
     finally:
+        if keychain is not None:
+            keychain.remove()
         os.chdir(ROOT)
         shutil.rmtree(tmp, ignore_errors=True)
         if fake is not None:
@@ -532,6 +633,12 @@ def main():
             )
         if s is token:
             notes.append(f"median < {TOKEN_MAX_MS:g} ms: {check(s.median_ms() < TOKEN_MAX_MS)}")
+        if s is fast_token:
+            ratio = s.median_ms() / floor.median_ms()
+            notes.append(
+                f"{ratio:.1f}x floor (<= {FAST_CACHE_MAX_FLOOR_RATIO:g}x): "
+                f"{check(ratio <= FAST_CACHE_MAX_FLOOR_RATIO)}"
+            )
         notes.append(f"RSS < {PEAK_RSS_MAX_MIB:g} MiB: {check(s.peak_mib() < PEAK_RSS_MAX_MIB)}")
         rows.append((s.name, f"{s.median_ms():.2f}", f"{s.min_ms():.2f}", f"{s.peak_mib():.1f}", "; ".join(notes)))
 
@@ -557,6 +664,8 @@ def main():
             f"Mint scenarios: the fake's own handling (verifying the RS256 signature included) took a median "
             f"{statistics.median(handled) / 1e6:.2f} ms of each mint ({len(handled)} requests, timed and probed runs)"
         )
+    if no_keychain:
+        print(f"Keychain rows skipped: {no_keychain}")
     print(f"Machine: {m['nproc']} CPUs ({m['cpu']}), Linux {m['kernel']}, {m['rustc']}, {m['date']}")
     print(f"Load average at the end (1, 5, 15 min): {m['load']} (other work inflates medians; minimums less so)")
     print()

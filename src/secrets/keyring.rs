@@ -169,6 +169,23 @@ fn keyutils_store() -> keyring_core::Result<Arc<CredentialStore>> {
     ))
 }
 
+impl KeyringStore {
+    /// Runs a write or delete of entry `id`, removing the kernel keyring's
+    /// copy of its access token before and after (`access_cache`): before,
+    /// so that a process killed half-way leaves no copy of what the
+    /// keychain no longer holds; after, for a writer that does not hold the
+    /// connection's lock (a new link, `doctor --clean`).
+    fn changing<T>(&self, id: &str, change: impl FnOnce() -> Result<T>) -> Result<T> {
+        if self.backend != Backend::Keychain {
+            return change();
+        }
+        super::access_cache::forget(id);
+        let result = change();
+        super::access_cache::forget(id);
+        result
+    }
+}
+
 impl SecretStore for KeyringStore {
     fn get(&self, id: &str) -> Result<Option<Secret>> {
         self.call("reading a secret", id, |entry| match entry.get_password() {
@@ -180,8 +197,10 @@ impl SecretStore for KeyringStore {
 
     fn set(&self, id: &str, value: &Secret) -> Result<()> {
         let written = value.clone();
-        let stored = self.call("storing a secret", id, move |entry| {
-            entry.set_password(written.expose())
+        let stored = self.changing(id, || {
+            self.call("storing a secret", id, move |entry| {
+                entry.set_password(written.expose())
+            })
         });
         if stored.is_err() && self.backend == Backend::Keyutils {
             // The kernel may have taken the key before the call failed. A
@@ -204,17 +223,21 @@ impl SecretStore for KeyringStore {
 
     fn set_bytes(&self, id: &str, value: &SecretBytes) -> Result<()> {
         let value = value.clone();
-        self.call("storing a secret", id, move |entry| {
-            entry.set_secret(value.expose())
+        self.changing(id, || {
+            self.call("storing a secret", id, move |entry| {
+                entry.set_secret(value.expose())
+            })
         })
     }
 
     fn delete(&self, id: &str) -> Result<()> {
-        let deleted = self.call("deleting a secret", id, |entry| {
-            match entry.delete_credential() {
-                Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
-                Err(e) => Err(e),
-            }
+        let deleted = self.changing(id, || {
+            self.call("deleting a secret", id, |entry| {
+                match entry.delete_credential() {
+                    Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
+                    Err(e) => Err(e),
+                }
+            })
         });
         match deleted {
             // Deleting searches first; where searching is denied, unlink

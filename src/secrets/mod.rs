@@ -8,6 +8,7 @@
 //! Linux kernel keyring (keyutils), a 0600 file (optionally encrypted) for
 //! explicit opt-in and tests, and an in-memory one for unit tests.
 
+pub mod access_cache;
 pub mod client_secret;
 pub mod credential;
 pub mod environment_credentials;

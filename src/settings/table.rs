@@ -102,6 +102,16 @@ table! {
         default: Some("10"),
         help: "Seconds before a keychain call gives up",
     };
+    KERNEL_CACHE = Setting {
+        env: "SFCONNECT_KERNEL_CACHE",
+        fallbacks: &[],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: Some("on"),
+        help: "on or off: keep a copy of a keychain connection's access token in the Linux kernel's \
+               user keyring for up to 10 minutes, so `token` needs no D-Bus call (SECURITY.md)",
+    };
     LOCK_TIMEOUT = Setting {
         env: "SFCONNECT_LOCK_TIMEOUT",
         fallbacks: &[],

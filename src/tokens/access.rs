@@ -31,6 +31,7 @@ use crate::secrets::client_secret::{self, ForRefresh};
 use crate::secrets::credential::{self, Credential, Entry};
 use crate::secrets::secret::Secret;
 use crate::settings;
+use crate::tokens::fast_cache::{self, FastCache};
 use crate::tokens::lock;
 use chrono::{DateTime, SubsecRound, Utc};
 use std::time::{Duration, Instant};
@@ -100,14 +101,25 @@ pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> R
         }
         None => freshness,
     };
+    let mut fast = FastCache::open(connection, freshness)?;
+    if let Some(access) = fast.as_mut().and_then(FastCache::take_hit) {
+        debug_cache_hit(&access);
+        note_use(ctx, connection);
+        return Ok(access);
+    }
     output::debug(&format!(
         "{alias}: reading its secret from the {} store",
         connection.store
     ));
     let store = ctx.store_of(connection);
     // Missing here may only mean that `migrate` moved it a moment ago: the
-    // entry is read again under the lock before that is an error.
-    let seen = credential::load(store.as_ref(), &connection.id, connection.kind)?;
+    // entry is read again under the lock before that is an error. With the
+    // fast cache, a young token is read under the lock only, so that the
+    // copy it gets is what the keychain holds.
+    let seen = match &fast {
+        Some(_) if !freshness.force => None,
+        _ => credential::load(store.as_ref(), &connection.id, connection.kind)?,
+    };
     if !freshness.force
         && let Some(access) = seen
             .as_ref()
@@ -121,6 +133,8 @@ pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> R
         "{alias}: {}; taking its refresh lock",
         if freshness.force {
             "a fresh token was asked for"
+        } else if fast.is_some() {
+            "its secret is read under the lock, to copy its access token"
         } else {
             "no cached access token young enough"
         }
@@ -136,19 +150,28 @@ pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> R
     ));
     let store = ctx.store_of(connection);
     let current = stored(store.as_ref(), connection)?;
+    let read_before_the_lock = seen.is_some();
     let refreshed_meanwhile =
         seen.is_none_or(|seen| seen.access_issued_at_ms != current.access_issued_at_ms);
     if (refreshed_meanwhile || !freshness.force)
         && let Some(access) = young(connection, &current, freshness.max_age)
     {
-        output::debug(&format!(
-            "{alias}: another process refreshed it while we waited"
-        ));
+        if read_before_the_lock {
+            output::debug(&format!(
+                "{alias}: another process refreshed it while we waited"
+            ));
+        }
         debug_cache_hit(&access);
+        fast_cache::remember(fast.as_ref(), connection, &access);
         note_use(ctx, connection);
         return Ok(access);
     }
-    mint(ctx, store.as_ref(), connection, current)
+    // A failed refresh drops the copy too: the token was asked to be
+    // replaced, and a connection Salesforce now calls dead has none to serve.
+    let access = mint(ctx, store.as_ref(), connection, current)
+        .inspect_err(|_| fast_cache::forget(fast.as_ref(), connection))?;
+    fast_cache::remember(fast.as_ref(), connection, &access);
+    Ok(access)
 }
 
 /// `revoked` or `blocked` when that is the last verdict on record.
@@ -178,18 +201,25 @@ fn stored(store: &dyn SecretStore, connection: &Connection) -> Result<Entry> {
 
 fn young(connection: &Connection, tokens: &Entry, max_age: Duration) -> Option<Access> {
     let token = tokens.access_token.clone()?;
-    let issued_at = DateTime::from_timestamp_millis(tokens.access_issued_at_ms?)?;
-    let age = Utc::now().signed_duration_since(issued_at);
-    let max_age = chrono::Duration::from_std(max_age).ok()?;
-    // `issued_at` is Salesforce's clock: a little in our future is skew, far
-    // in it is nonsense and not trusted.
-    let skew = chrono::Duration::minutes(5);
-    (age > -skew && age < max_age).then(|| Access {
+    let issued_at = young_at(tokens.access_issued_at_ms?, max_age)?;
+    Some(Access {
         connection: connection.clone(),
         token,
         issued_at,
         credential_env: tokens.credential.env_var().map(String::from),
     })
+}
+
+/// When a token issued at `issued_at_ms` was issued, if it is young enough
+/// to be served.
+pub(super) fn young_at(issued_at_ms: i64, max_age: Duration) -> Option<DateTime<Utc>> {
+    let issued_at = DateTime::from_timestamp_millis(issued_at_ms)?;
+    let age = Utc::now().signed_duration_since(issued_at);
+    let max_age = chrono::Duration::from_std(max_age).ok()?;
+    // `issued_at` is Salesforce's clock: a little in our future is skew, far
+    // in it is nonsense and not trusted.
+    let skew = chrono::Duration::minutes(5);
+    (age > -skew && age < max_age).then_some(issued_at)
 }
 
 /// A new access token, by the connection's kind: the refresh grant for a

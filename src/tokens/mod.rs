@@ -15,6 +15,8 @@
 //! - `environment`: the environment connection (`SFCONNECT_AUTH_URL`,
 //!   `SFCONNECT_ENV`), which needs no link and writes no file.
 //! - `target`: which connection a command uses, and by which rule.
+//! - `fast_cache`: the kernel keyring's copy of a keychain connection's
+//!   access token, the hot path without D-Bus.
 //!
 //! Commands call these; these call `salesforce/` for the wire and
 //! `secrets/` and `index/` for what is kept.
@@ -22,6 +24,7 @@
 pub mod access;
 pub mod approvals;
 pub mod environment;
+pub mod fast_cache;
 pub mod headless;
 pub mod health;
 pub mod lock;

@@ -8,7 +8,7 @@
 use crate::support::Sandbox;
 use std::process::Command;
 
-fn secret_tool_lookup(id: &str) -> Option<String> {
+pub(crate) fn secret_tool_lookup(id: &str) -> Option<String> {
     let out = Command::new("secret-tool")
         .args(["lookup", "service", "sfconnect", "username", id])
         .output()
@@ -18,7 +18,7 @@ fn secret_tool_lookup(id: &str) -> Option<String> {
         .then(|| String::from_utf8(out.stdout).unwrap())
 }
 
-fn keychain_available() -> bool {
+pub(crate) fn keychain_available() -> bool {
     std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
         && Command::new("secret-tool")
             .arg("--version")

@@ -19,6 +19,8 @@ mod environment_mode;
 mod examples;
 mod exec;
 mod fake_salesforce_selftest;
+#[cfg(target_os = "linux")]
+mod fast_cache;
 mod files;
 mod help;
 mod hostile;
