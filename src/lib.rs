@@ -18,6 +18,7 @@ pub mod salesforce;
 pub mod secrets;
 pub mod settings;
 pub mod tokens;
+pub mod vault;
 
 use clap::{CommandFactory, Parser};
 

@@ -140,6 +140,79 @@ table! {
         default: Some("https://test.salesforce.com for sandboxes and scratch orgs, else https://login.salesforce.com"),
         help: "The `aud` of the assertions of `link --jwt`, read as the Salesforce CLI reads it",
     };
+    VAULT_ADDR = Setting {
+        env: "VAULT_ADDR",
+        fallbacks: &["BAO_ADDR"],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: None,
+        help: "The vault (OpenBao or HashiCorp Vault) of `--store vault`; https, or http on a loopback \
+               address. Read only when the vault store is used",
+    };
+    VAULT_TOKEN = Setting {
+        env: "VAULT_TOKEN",
+        fallbacks: &["BAO_TOKEN"],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: Some("the token file ~/.vault-token, else an AppRole login"),
+        help: "The vault token of `--store vault`; never printed or passed on",
+    };
+    VAULT_ROLE_ID = Setting {
+        env: "VAULT_ROLE_ID",
+        fallbacks: &["BAO_ROLE_ID"],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: None,
+        help: "With VAULT_SECRET_ID: log in to the vault by AppRole when no token is given",
+    };
+    VAULT_SECRET_ID = Setting {
+        env: "VAULT_SECRET_ID",
+        fallbacks: &["BAO_SECRET_ID"],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: None,
+        help: "The AppRole secret id that goes with VAULT_ROLE_ID",
+    };
+    VAULT_NAMESPACE = Setting {
+        env: "VAULT_NAMESPACE",
+        fallbacks: &["BAO_NAMESPACE"],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: None,
+        help: "The vault namespace (sent as X-Vault-Namespace)",
+    };
+    VAULT_CACERT = Setting {
+        env: "VAULT_CACERT",
+        fallbacks: &["BAO_CACERT"],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: Some("the system's trusted certificates"),
+        help: "A PEM file of CA certificates the vault's certificate is checked against, besides the system's",
+    };
+    VAULT_MOUNT = Setting {
+        env: "SFCONNECT_VAULT_MOUNT",
+        fallbacks: &[],
+        flag: None,
+        read_by_clap: false,
+        config_key: Some("vault-mount"),
+        default: Some("secret"),
+        help: "The KV version 2 mount of `--store vault`",
+    };
+    VAULT_PREFIX = Setting {
+        env: "SFCONNECT_VAULT_PREFIX",
+        fallbacks: &[],
+        flag: None,
+        read_by_clap: false,
+        config_key: Some("vault-prefix"),
+        default: Some("sfconnect"),
+        help: "The path under the mount where `--store vault` keeps connections",
+    };
     NO_COLOR = Setting {
         env: "NO_COLOR",
         fallbacks: &[],
