@@ -11,6 +11,8 @@ pub mod approle;
 pub mod client;
 pub mod config;
 pub mod errors;
+pub mod session;
+pub mod shared;
 
 #[cfg(test)]
 mod tests;
