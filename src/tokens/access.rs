@@ -72,6 +72,10 @@ impl Access {
     pub fn private_env(&self) -> Vec<&str> {
         let mut names = vec![crate::salesforce::client_credentials::SECRET_ENV];
         names.extend(self.credential_env.as_deref());
+        // For a connection in the vault, what reads its refresh token there.
+        if self.connection.store == crate::secrets::StoreKind::Vault {
+            names.extend(crate::vault::config::CREDENTIAL_VARIABLES);
+        }
         names
     }
 }
