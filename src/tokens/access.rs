@@ -444,6 +444,7 @@ pub fn record(
     health: Option<Health>,
 ) {
     let now = Utc::now().trunc_subsecs(0);
+    crate::vault::shared::note_facts(ctx, connection, refreshed, health.as_ref());
     let result = ctx.registry.update(|index| {
         if let Some(c) = index.connections.iter_mut().find(|c| c.id == connection.id) {
             if health.as_ref().is_none_or(|h| h.status == Status::Ok) {

@@ -103,6 +103,13 @@ fn link_in_the_vault_then_use_and_revoke_it_from_a_second_machine() {
         first.run(&["token", "shared"]).expect(0).stdout,
         fresh.stdout
     );
+    // The refresh is on the shared record, for every machine's list.
+    let record = vault.kv(&record_path(&id)).unwrap();
+    assert!(
+        record["record"]["last_refreshed_at"].is_string(),
+        "{record}"
+    );
+    assert_eq!(record["record"]["health"]["status"], "ok", "{record}");
     let exec = second
         .run(&[
             "exec",
