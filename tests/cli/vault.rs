@@ -356,7 +356,11 @@ fn vault_addr_alone_makes_no_call() {
     sandbox.run(&["tokens", "list", "-v"]).expect(0);
     sandbox.run(&["tokens", "check"]).expect(0);
     sandbox.run(&["doctor"]);
+    sandbox.run(&["api", "prod", "/services/data"]).expect(0);
+    sandbox.run(&["exec", "prod", "--", "true"]).expect(0);
+    sandbox.run(&["config", "list"]).expect(0);
     sandbox.run(&["token", "nothing"]).expect(3);
+    sandbox.run(&["revoke", "prod"]).expect(0);
     match recorder.accept() {
         Err(e) if e.kind() == ErrorKind::WouldBlock => {}
         other => panic!("sfconnect called the vault: {other:?}"),
