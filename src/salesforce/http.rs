@@ -115,6 +115,12 @@ struct TimeoutSetting {
     source: &'static str,
 }
 
+/// How long one call may take (`--timeout`, else SFCONNECT_HTTP_TIMEOUT,
+/// else 30 seconds): the vault client uses the same bound.
+pub fn call_timeout() -> Duration {
+    Duration::from_secs(timeout_setting().secs)
+}
+
 fn timeout_setting() -> TimeoutSetting {
     match TIMEOUT_OVERRIDE_SECS.load(Ordering::Relaxed) {
         0 => match env_timeout() {

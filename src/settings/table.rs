@@ -72,7 +72,8 @@ table! {
         config_key: Some("store"),
         default: Some("keychain"),
         help: "Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at \
-               reboot) or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set)",
+               reboot), file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) or vault \
+               (OpenBao / HashiCorp Vault, shared by several machines; docs/vault.md)",
     };
     STORE_PASSPHRASE_CMD = Setting {
         env: "SFCONNECT_STORE_PASSPHRASE_CMD",
@@ -224,6 +225,79 @@ table! {
         default: None,
         help: "A job-private directory (yours, not writable by others) where the environment connection \
                keeps its access token and a rotated refresh token for the rest of the job",
+    };
+    VAULT_ADDR = Setting {
+        env: "VAULT_ADDR",
+        fallbacks: &["BAO_ADDR"],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: None,
+        help: "The vault (OpenBao or HashiCorp Vault) of `--store vault`; https, or http on a loopback \
+               address. Read only when the vault store is used",
+    };
+    VAULT_TOKEN = Setting {
+        env: "VAULT_TOKEN",
+        fallbacks: &["BAO_TOKEN"],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: Some("the token file ~/.vault-token, else an AppRole login"),
+        help: "The vault token of `--store vault`; never printed or passed on",
+    };
+    VAULT_ROLE_ID = Setting {
+        env: "VAULT_ROLE_ID",
+        fallbacks: &["BAO_ROLE_ID"],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: None,
+        help: "With VAULT_SECRET_ID: log in to the vault by AppRole when no token is given",
+    };
+    VAULT_SECRET_ID = Setting {
+        env: "VAULT_SECRET_ID",
+        fallbacks: &["BAO_SECRET_ID"],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: None,
+        help: "The AppRole secret id that goes with VAULT_ROLE_ID",
+    };
+    VAULT_NAMESPACE = Setting {
+        env: "VAULT_NAMESPACE",
+        fallbacks: &["BAO_NAMESPACE"],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: None,
+        help: "The vault namespace (sent as X-Vault-Namespace)",
+    };
+    VAULT_CACERT = Setting {
+        env: "VAULT_CACERT",
+        fallbacks: &["BAO_CACERT"],
+        flag: None,
+        read_by_clap: false,
+        config_key: None,
+        default: Some("the system's trusted certificates"),
+        help: "A PEM file of CA certificates the vault's certificate is checked against, besides the system's",
+    };
+    VAULT_MOUNT = Setting {
+        env: "SFCONNECT_VAULT_MOUNT",
+        fallbacks: &[],
+        flag: None,
+        read_by_clap: false,
+        config_key: Some("vault-mount"),
+        default: Some("secret"),
+        help: "The KV version 2 mount of `--store vault`",
+    };
+    VAULT_PREFIX = Setting {
+        env: "SFCONNECT_VAULT_PREFIX",
+        fallbacks: &[],
+        flag: None,
+        read_by_clap: false,
+        config_key: Some("vault-prefix"),
+        default: Some("sfconnect"),
+        help: "The path under the mount where `--store vault` keeps connections",
     };
     NO_COLOR = Setting {
         env: "NO_COLOR",

@@ -31,10 +31,9 @@ pub enum Target {
     Environment(Box<EnvConnection>),
 }
 
-/// The chosen connection and the rule that chose it.
+/// The chosen connection.
 pub struct Resolved {
     pub target: Target,
-    pub rule: Rule,
 }
 
 /// Chooses by the rules of the module header.
@@ -50,7 +49,6 @@ pub fn resolve(alias: Option<&str>) -> Result<Resolved> {
         ));
         return Ok(Resolved {
             target: Target::Environment(Box::new(env)),
-            rule: Rule::Environment,
         });
     }
     linked(None)
@@ -78,12 +76,11 @@ pub fn environment() -> Result<Option<EnvConnection>> {
 fn linked(alias: Option<&str>) -> Result<Resolved> {
     let ctx = Context::open()?;
     let index = ctx.registry.load()?;
-    let (connection, rule) = index.choose(alias)?;
-    let connection = Box::new(connection.clone());
-    output::debug(&format!("connection {}: {rule}", connection.alias));
+    // The local index first, then (when told to use the vault) the
+    // records other machines share there; `-v` says which rule chose.
+    let connection = Box::new(crate::vault::shared::resolve(&ctx, &index, alias)?);
     Ok(Resolved {
         target: Target::Linked { ctx, connection },
-        rule,
     })
 }
 

@@ -51,3 +51,4 @@ mod stores;
 mod support;
 mod token;
 mod trust;
+mod vault;

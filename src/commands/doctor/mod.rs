@@ -8,6 +8,7 @@
 mod default_connection;
 mod env_connection;
 mod orphans;
+mod vault;
 
 use crate::app::Context;
 use crate::cli::DoctorArgs;
@@ -114,6 +115,13 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
             },
         });
     }
+
+    // The vault, when sfconnect is told to use it.
+    findings.extend(vault::findings(
+        ctx,
+        index.as_ref().ok(),
+        default_store == StoreKind::Vault,
+    ));
 
     // Secrets no connection refers to. Without a readable index every
     // secret would look orphaned: then nothing is judged.
