@@ -11,6 +11,7 @@ pub mod approle;
 pub mod client;
 pub mod config;
 pub mod errors;
+pub mod lease;
 
 #[cfg(test)]
 mod tests;
