@@ -50,7 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'sfconnect' -ScriptBlock {
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Consumer key of your External Client App [default: the `client-id` setting, else PlatformCLI]')
             [CompletionResult]::new('--scopes', '--scopes', [CompletionResultType]::ParameterName, 'OAuth scopes to request, space-separated')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the callback URL http://localhost:PORT/OauthRedirect, or several to try in order (1717,1718); 0: any free port [default: the `port` setting, else 1717]')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot) or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) [default: $SFCONNECT_STORE, else the `store` setting, else keychain]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot), file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) or vault (OpenBao / HashiCorp Vault, shared by several machines; docs/vault.md) [default: $SFCONNECT_STORE, else the `store` setting, else keychain]')
             [CompletionResult]::new('--alias', '--alias', [CompletionResultType]::ParameterName, 'Name for the connection [default: the Salesforce username]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up when no login completes within this many seconds [default: the `timeout` setting, else 300]')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'The Salesforce username the JWT is for (its `sub`)')
@@ -252,7 +252,7 @@ Register-ArgumentCompleter -Native -CommandName 'sfconnect' -ScriptBlock {
             break
         }
         'sfconnect;migrate' {
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The store to move the secret to: keychain, keyutils or file')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The store to move the secret to: keychain, keyutils, file or vault (docs/vault.md)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only warnings and errors on stderr, no informational lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only warnings and errors on stderr, no informational lines')

@@ -46,7 +46,7 @@ set edit:completion:arg-completer[sfconnect] = {|@words|
             cand --client-id 'Consumer key of your External Client App [default: the `client-id` setting, else PlatformCLI]'
             cand --scopes 'OAuth scopes to request, space-separated'
             cand --port 'Port of the callback URL http://localhost:PORT/OauthRedirect, or several to try in order (1717,1718); 0: any free port [default: the `port` setting, else 1717]'
-            cand --store 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot) or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) [default: $SFCONNECT_STORE, else the `store` setting, else keychain]'
+            cand --store 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot), file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) or vault (OpenBao / HashiCorp Vault, shared by several machines; docs/vault.md) [default: $SFCONNECT_STORE, else the `store` setting, else keychain]'
             cand --alias 'Name for the connection [default: the Salesforce username]'
             cand --timeout 'Give up when no login completes within this many seconds [default: the `timeout` setting, else 300]'
             cand --username 'The Salesforce username the JWT is for (its `sub`)'
@@ -233,7 +233,7 @@ set edit:completion:arg-completer[sfconnect] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'sfconnect;migrate'= {
-            cand --to 'The store to move the secret to: keychain, keyutils or file'
+            cand --to 'The store to move the secret to: keychain, keyutils, file or vault (docs/vault.md)'
             cand --color 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never'
             cand -q 'Only warnings and errors on stderr, no informational lines'
             cand --quiet 'Only warnings and errors on stderr, no informational lines'

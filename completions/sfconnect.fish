@@ -48,9 +48,10 @@ complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l domain -d '
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l client-id -d 'Consumer key of your External Client App [default: the `client-id` setting, else PlatformCLI]' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l scopes -d 'OAuth scopes to request, space-separated' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l port -d 'Port of the callback URL http://localhost:PORT/OauthRedirect, or several to try in order (1717,1718); 0: any free port [default: the `port` setting, else 1717]' -r
-complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l store -d 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot) or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) [default: $SFCONNECT_STORE, else the `store` setting, else keychain]' -r -f -a "keychain\t''
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l store -d 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot), file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) or vault (OpenBao / HashiCorp Vault, shared by several machines; docs/vault.md) [default: $SFCONNECT_STORE, else the `store` setting, else keychain]' -r -f -a "keychain\t''
 keyutils\t''
-file\t''"
+file\t''
+vault\t''"
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l alias -d 'Name for the connection [default: the Salesforce username]' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l timeout -d 'Give up when no login completes within this many seconds [default: the `timeout` setting, else 300]' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand link" -l username -d 'The Salesforce username the JWT is for (its `sub`)' -r
@@ -192,7 +193,7 @@ never\t'Never colour'"
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand keygen" -s q -l quiet -d 'Only warnings and errors on stderr, no informational lines'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand keygen" -s v -l verbose -d 'Also diagnostic lines on stderr (hosts, paths, timings; never a secret)'
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sfconnect -n "__fish_sfconnect_using_subcommand migrate" -l to -d 'The store to move the secret to: keychain, keyutils or file' -r
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand migrate" -l to -d 'The store to move the secret to: keychain, keyutils, file or vault (docs/vault.md)' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand migrate" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"

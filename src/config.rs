@@ -36,7 +36,15 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "store",
-        accepts: "keychain, keyutils or file",
+        accepts: "keychain, keyutils, file or vault",
+    },
+    Key {
+        name: "vault-mount",
+        accepts: "the KV version 2 mount of the vault store (a vault path, e.g. secret)",
+    },
+    Key {
+        name: "vault-prefix",
+        accepts: "the path under the mount where the vault store keeps connections (e.g. sfconnect or teams/a/sfconnect)",
     },
     Key {
         name: "timeout",
@@ -200,7 +208,7 @@ pub fn default_store(settings: &Config) -> Result<StoreKind> {
         // Named as the variable: no --store flag was given.
         Some(name) => StoreKind::parse(&name).map_err(|_| {
             Error::usage(format!(
-                "SFCONNECT_STORE is {name:?}, which names no secret store: use keychain, keyutils or file"
+                "SFCONNECT_STORE is {name:?}, which names no secret store: use keychain, keyutils, file or vault"
             ))
             .with_hint("fix or unset SFCONNECT_STORE, or pass --store")
         }),
@@ -237,6 +245,9 @@ pub fn validate(name: &str, value: &str) -> Result<String> {
         }
         "scopes" => !value.split_whitespace().collect::<Vec<_>>().is_empty(),
         "store" => StoreKind::parse(value).is_ok(),
+        "vault-mount" | "vault-prefix" => {
+            return crate::vault::config::check_path(name, value);
+        }
         "timeout" => {
             // Normalized, so `007` is saved and read back as 7.
             return match value.parse::<u64>() {

@@ -38,7 +38,10 @@ pub fn run_cli() -> i32 {
         _ => output::Verbosity::Normal,
     };
     output::init(verbosity, cli.color);
-    match commands::run(cli) {
+    let result = commands::run(cli);
+    // Revokes a vault token this process minted by AppRole, if any.
+    vault::session::finish();
+    match result {
         Ok(()) => error::Exit::Ok.code(),
         Err(err) if err.message.is_empty() => err.exit.code(),
         Err(err) => {

@@ -214,6 +214,12 @@ pub fn debug(text: &str) {
     }
 }
 
+/// Whether `-v` is on: work done only to say something under it (the
+/// vault's shadowed aliases) is skipped otherwise.
+pub fn is_verbose() -> bool {
+    settings().verbosity == Verbosity::Verbose
+}
+
 /// A count and its unit, pluralised: "1 second", "2 seconds".
 pub fn count(n: u64, unit: &str) -> String {
     if n == 1 {

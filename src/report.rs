@@ -17,6 +17,7 @@ use crate::index::connection::{Connection, Health, Kind};
 use crate::index::status::Status;
 use crate::index::timestamp;
 use crate::secrets::StoreKind;
+use crate::vault::config::VaultConfig;
 use chrono::{DateTime, Utc};
 use serde::{Serialize, Serializer};
 use std::path::Path;
@@ -44,19 +45,28 @@ pub struct ConnectionList<'a> {
 
 impl<'a> ConnectionList<'a> {
     pub fn new(connections: &'a [Connection]) -> Self {
+        Self::with_vault(connections, None)
+    }
+
+    /// The list, each vault connection with its `vault_path` in `vault`.
+    pub fn with_vault(connections: &'a [Connection], vault: Option<&'a VaultConfig>) -> Self {
         ConnectionList {
             version: VERSION,
-            connections: Connections(connections),
+            connections: Connections(connections, vault),
         }
     }
 }
 
 /// The records, each written as a `ConnectionView` as it is reached.
-pub struct Connections<'a>(&'a [Connection]);
+pub struct Connections<'a>(&'a [Connection], Option<&'a VaultConfig>);
 
 impl Serialize for Connections<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(ConnectionView::new))
+        s.collect_seq(
+            self.0
+                .iter()
+                .map(|c| ConnectionView::new(c).in_vault(self.1)),
+        )
     }
 }
 
@@ -85,6 +95,10 @@ pub struct ConnectionView<'a> {
     #[serde(serialize_with = "optional_time")]
     pub last_refreshed_at: Option<DateTime<Utc>>,
     pub store: StoreKind,
+    /// Where a vault connection's secret is (`mount/prefix/secrets/ID`, as
+    /// `bao kv get` names it); absent for the other stores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vault_path: Option<String>,
     pub id: &'a str,
     /// Absent until sfconnect has learnt the app's name in the approvals.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -111,10 +125,21 @@ impl<'a> ConnectionView<'a> {
             last_used_at: c.last_used_at,
             last_refreshed_at: c.last_refreshed_at,
             store: c.store,
+            vault_path: None,
             id: &c.id,
             app_name: c.app_name.as_deref(),
             health: c.health.as_ref().map(HealthView::new),
         }
+    }
+}
+
+impl ConnectionView<'_> {
+    /// With `vault_path` set, for a connection in the vault.
+    pub fn in_vault(mut self, vault: Option<&VaultConfig>) -> Self {
+        if let (StoreKind::Vault, Some(config)) = (self.store, vault) {
+            self.vault_path = Some(crate::vault::shared::display_path(config, self.id));
+        }
+        self
     }
 }
 

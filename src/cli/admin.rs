@@ -84,7 +84,7 @@ pub struct MigrateArgs {
     #[arg(add = ArgValueCompleter::new(complete_alias))]
     pub alias: String,
 
-    /// The store to move the secret to: keychain, keyutils or file
+    /// The store to move the secret to: keychain, keyutils, file or vault (docs/vault.md)
     #[arg(long, value_name = "STORE")]
     pub to: String,
 }

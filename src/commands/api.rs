@@ -21,7 +21,7 @@ use url::Url;
 pub fn run(ctx: &Context, args: ApiArgs) -> Result<()> {
     let (alias, path) = (args.alias.as_deref(), args.path.as_str());
     let index = ctx.registry.load()?;
-    let connection = index.resolve(alias)?;
+    let connection = &crate::vault::shared::resolve(ctx, &index, alias)?;
     // Every argument is checked before any network call.
     target_url(&connection.instance_url, path)?;
     let body = read_data(args.data.as_deref())?;

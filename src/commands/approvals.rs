@@ -13,7 +13,7 @@ use crate::tokens::approvals::{self, APPROVAL_LIMIT, Budget};
 
 pub fn run(ctx: &Context, args: ApprovalsArgs) -> Result<()> {
     let index = ctx.registry.load()?;
-    let connection = index.resolve(args.alias.as_deref())?;
+    let connection = &crate::vault::shared::resolve(ctx, &index, args.alias.as_deref())?;
     // Connections without a refresh token hold no approval to count.
     if let Some(note) = connection.kind.approval_note() {
         if args.json {

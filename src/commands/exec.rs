@@ -19,7 +19,7 @@ use std::process::Command;
 
 pub fn run(ctx: &Context, args: ExecArgs) -> Result<()> {
     let index = ctx.registry.load()?;
-    let connection = index.resolve(args.alias.as_deref())?;
+    let connection = &crate::vault::shared::resolve(ctx, &index, args.alias.as_deref())?;
     let access = access::obtain(ctx, connection, (&args.freshness).into())?;
     let (program, rest) = args.command.split_first().expect("clap requires CMD");
     let c = &access.connection;

@@ -1,6 +1,9 @@
 //! `sfconnect tokens list`: what is linked, from the index alone.
 //!
-//! No keychain and no network, so it is fast and never prompts.
+//! No keychain and no network, so it is fast and never prompts; except
+//! that, when told to use the vault (or a connection is in it), the vault's
+//! records are merged in with a short timeout (`vault::shared`), and a
+//! STORE column appears.
 
 use crate::app::Context;
 use crate::cli::ListArgs;
@@ -9,6 +12,7 @@ use crate::index::connection::{Connection, host_kind};
 use crate::output::{self, Style};
 use crate::report::ConnectionList;
 use crate::salesforce::errors::clean;
+use crate::secrets::StoreKind;
 use crate::tokens::health;
 use chrono::{DateTime, Utc};
 
@@ -20,6 +24,7 @@ pub fn run(ctx: &Context, args: ListArgs) -> Result<()> {
         None
     };
     let mut index = ctx.registry.load()?;
+    let vault = crate::vault::shared::merge_for_listing(ctx, &mut index);
     index.connections.sort_by(|a, b| a.alias.cmp(&b.alias));
     if index.connections.is_empty() {
         output::note(
@@ -27,7 +32,10 @@ pub fn run(ctx: &Context, args: ListArgs) -> Result<()> {
         );
     }
     if args.json {
-        output::print_json(&ConnectionList::new(&index.connections))?;
+        output::print_json(&ConnectionList::with_vault(
+            &index.connections,
+            vault.as_ref(),
+        ))?;
     } else if !index.connections.is_empty() {
         output::print(&table(&index.connections))?;
     }
@@ -35,7 +43,10 @@ pub fn run(ctx: &Context, args: ListArgs) -> Result<()> {
 }
 
 fn table(connections: &[Connection]) -> String {
-    let header = [
+    // STORE only when a connection is in the vault: then where a secret
+    // lives differs between connections in a way that matters.
+    let with_store = connections.iter().any(|c| c.store == StoreKind::Vault);
+    let mut header = vec![
         "ALIAS",
         "USERNAME",
         "ORG ID",
@@ -44,14 +55,15 @@ fn table(connections: &[Connection]) -> String {
         "INSTANCE URL",
         "LINKED",
         "LAST USED",
-        "STATUS",
     ];
-    let rows: Vec<[String; 9]> = connections
+    if with_store {
+        header.push("STORE");
+    }
+    header.push("STATUS");
+    let rows: Vec<Vec<String>> = connections
         .iter()
         .map(|c| {
-            // The index can be edited: no control character reaches the
-            // terminal from it.
-            [
+            let mut row = vec![
                 c.alias.to_string(),
                 c.username.clone(),
                 c.org_id.clone(),
@@ -60,12 +72,17 @@ fn table(connections: &[Connection]) -> String {
                 c.instance_url.clone(),
                 day(Some(c.created_at)),
                 day(c.last_used_at),
-                status(c),
-            ]
-            .map(|cell| clean(&cell))
+            ];
+            if with_store {
+                row.push(c.store.name().to_string());
+            }
+            row.push(status(c));
+            // The index can be edited: no control character reaches the
+            // terminal from it.
+            row.iter().map(|cell| clean(cell)).collect()
         })
         .collect();
-    let mut widths = header.map(str::len);
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
@@ -76,7 +93,7 @@ fn table(connections: &[Connection]) -> String {
     let mut line = |cells: &[&str], status: Option<Style>| {
         let mut padded: Vec<String> = cells
             .iter()
-            .zip(widths)
+            .zip(&widths)
             .map(|(cell, width)| format!("{cell:<width$}"))
             .collect();
         if let (Some(style), Some(last)) = (status, padded.last_mut()) {
@@ -88,7 +105,8 @@ fn table(connections: &[Connection]) -> String {
     line(&header, None);
     for (row, connection) in rows.iter().zip(connections) {
         let style = connection.health.as_ref().map(|h| h.status.style());
-        line(&row.each_ref().map(String::as_str), style);
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        line(&cells, style);
     }
     out
 }

@@ -5,10 +5,16 @@
 //! the index names holds the secret. All of it under the connection's lock,
 //! which a refresh holds too: a refresh token rotated meanwhile is moved,
 //! never left behind in the old store.
+//!
+//! Into the vault, the connection's record is written there too (before the
+//! index names the vault); out of it, deleting the old copy destroys the
+//! vault's secret and record. A vault failure leaves the local copy as it
+//! was.
 
 use crate::app::Context;
 use crate::cli::MigrateArgs;
 use crate::error::{Error, Result};
+use crate::index::connection::Connection;
 use crate::output;
 use crate::secrets::credential;
 use crate::secrets::{self, StoreKind};
@@ -17,7 +23,7 @@ use crate::tokens::lock;
 pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
     let to = StoreKind::parse(&args.to)?;
     let index = ctx.registry.load()?;
-    let named = index.resolve(Some(&args.alias))?;
+    let named = &crate::vault::shared::resolve(ctx, &index, Some(&args.alias))?;
     // Under the connection's lock, so no refresh stores a rotated refresh
     // token in the old store after we copied the one it replaces.
     let (_lock, connection) = lock::lock(ctx, named)?;
@@ -51,10 +57,27 @@ pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
             to.name()
         )));
     }
+    // Into the vault: its record too, so other machines find it; a
+    // failure removes the copy, and the local entry stays as it was.
+    if to == StoreKind::Vault
+        && let Err(err) = crate::vault::shared::share(ctx, &connection)
+    {
+        let _ = target.delete(&connection.id);
+        return Err(nothing_moved(err));
+    }
     ctx.registry.update(|index| {
         match index.connections.iter_mut().find(|c| c.id == connection.id) {
             Some(c) => {
                 c.store = to;
+                Ok(())
+            }
+            // A connection another machine put in the vault becomes this
+            // machine's own.
+            None if connection.store == StoreKind::Vault => {
+                index.connections.push(Connection {
+                    store: to,
+                    ..connection.clone()
+                });
                 Ok(())
             }
             None => Err(Error::no_such_connection(format!(

@@ -75,11 +75,16 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
     for alias in &aliases {
         Alias::new(alias.as_str())?;
     }
-    let unknown: Vec<&str> = aliases
-        .iter()
-        .filter(|a| index.find(a).is_none())
-        .map(String::as_str)
-        .collect();
+    // A local entry first; else, when told to use the vault, a connection
+    // another machine linked there.
+    let mut targets = Vec::new();
+    let mut unknown = Vec::new();
+    for alias in &aliases {
+        match crate::vault::shared::find(ctx, &index, alias)? {
+            Some(connection) => targets.push(connection),
+            None => unknown.push(alias.as_str()),
+        }
+    }
     if !unknown.is_empty() {
         return Err(Error::no_such_connection(format!(
             "no connection named {}; nothing was revoked",
@@ -88,8 +93,8 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
         .with_hint(index.aliases_hint()));
     }
     if !args.local_only {
-        for alias in &aliases {
-            validate::connection(index.find(alias).expect("checked above"))
+        for connection in &targets {
+            validate::connection(connection)
                 .map_err(|e| e.reworded(|message| format!("{message}; nothing was revoked")))?;
         }
     }
@@ -103,9 +108,9 @@ pub fn run(ctx: &Context, args: RevokeArgs) -> Result<()> {
     };
     let mut results = Vec::new();
     let mut first_error = None;
-    for alias in &aliases {
-        let connection = index.find(alias).expect("checked above").clone();
-        match revoke_one(ctx, http.as_ref(), &connection) {
+    for connection in &targets {
+        let alias = &connection.alias.to_string();
+        match revoke_one(ctx, http.as_ref(), connection) {
             Ok(outcome) => {
                 if matches!(outcome, Outcome::LocalOnly) {
                     output::warn(&format!(

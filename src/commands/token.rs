@@ -13,7 +13,7 @@ use crate::tokens::access;
 
 pub fn run(ctx: &Context, args: TokenArgs) -> Result<()> {
     let index = ctx.registry.load()?;
-    let connection = index.resolve(args.alias.as_deref())?;
+    let connection = &crate::vault::shared::resolve(ctx, &index, args.alias.as_deref())?;
     let access = access::obtain(ctx, connection, (&args.freshness).into())?;
     let token = access.token.expose();
     let c = &access.connection;

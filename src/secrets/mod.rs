@@ -19,6 +19,7 @@ pub mod memory;
 pub(crate) mod passphrase_cmd;
 mod sealed;
 pub mod secret;
+pub mod vault;
 
 use crate::error::{Error, Result};
 use crate::secrets::secret::{Secret, SecretBytes};
@@ -69,6 +70,9 @@ pub enum StoreKind {
     Keychain,
     Keyutils,
     File,
+    /// An OpenBao / HashiCorp Vault KV v2 engine several machines share
+    /// (`secrets::vault`).
+    Vault,
 }
 
 impl std::fmt::Display for StoreKind {
@@ -78,6 +82,8 @@ impl std::fmt::Display for StoreKind {
 }
 
 impl StoreKind {
+    /// The stores of this machine, which `doctor` probes; the vault is
+    /// checked apart, and only when sfconnect is told to use it.
     pub const ALL: [StoreKind; 3] = [StoreKind::Keychain, StoreKind::Keyutils, StoreKind::File];
 
     pub fn name(self) -> &'static str {
@@ -85,6 +91,7 @@ impl StoreKind {
             StoreKind::Keychain => "keychain",
             StoreKind::Keyutils => "keyutils",
             StoreKind::File => "file",
+            StoreKind::Vault => "vault",
         }
     }
 
@@ -93,8 +100,9 @@ impl StoreKind {
             "keychain" => Ok(StoreKind::Keychain),
             "keyutils" => Ok(StoreKind::Keyutils),
             "file" => Ok(StoreKind::File),
+            "vault" => Ok(StoreKind::Vault),
             other => Err(Error::usage(format!(
-                "unknown secret store {other:?}: use keychain, keyutils or file"
+                "unknown secret store {other:?}: use keychain, keyutils, file or vault"
             ))),
         }
     }
@@ -102,7 +110,7 @@ impl StoreKind {
     /// What the user should know when choosing it.
     pub fn caveat(self) -> Option<&'static str> {
         match self {
-            StoreKind::Keychain => None,
+            StoreKind::Keychain | StoreKind::Vault => None,
             StoreKind::Keyutils => Some(
                 "the Linux kernel keyring keeps secrets in memory only: they are lost at reboot, and the connection must then be linked again",
             ),
@@ -119,6 +127,7 @@ pub fn open(kind: StoreKind, config_dir: &Path) -> Box<dyn SecretStore> {
         StoreKind::Keychain => Box::new(keyring::KeyringStore::new(keyring::Backend::Keychain)),
         StoreKind::Keyutils => Box::new(keyring::KeyringStore::new(keyring::Backend::Keyutils)),
         StoreKind::File => Box::new(file::FileStore::new(config_dir)),
+        StoreKind::Vault => Box::new(vault::VaultStore::new(config_dir)),
     }
 }
 
@@ -249,6 +258,7 @@ mod tests {
         assert_eq!(StoreKind::parse("file").unwrap(), StoreKind::File);
         assert_eq!(StoreKind::parse("keychain").unwrap(), StoreKind::Keychain);
         assert_eq!(StoreKind::parse("keyutils").unwrap(), StoreKind::Keyutils);
+        assert_eq!(StoreKind::parse("vault").unwrap(), StoreKind::Vault);
         assert!(StoreKind::parse("plaintext").is_err());
         for kind in StoreKind::ALL {
             let json = serde_json::to_string(&kind).unwrap();

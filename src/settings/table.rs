@@ -72,7 +72,8 @@ table! {
         config_key: Some("store"),
         default: Some("keychain"),
         help: "Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at \
-               reboot) or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set)",
+               reboot), file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) or vault \
+               (OpenBao / HashiCorp Vault, shared by several machines; docs/vault.md)",
     };
     STORE_PASSPHRASE_CMD = Setting {
         env: "SFCONNECT_STORE_PASSPHRASE_CMD",

@@ -26,12 +26,13 @@ use crate::salesforce::errors::is_app_blocked;
 use crate::salesforce::hosts::{PRODUCTION, SANDBOX};
 use crate::salesforce::http::Http;
 use crate::salesforce::oauth::{AppConfig, PLATFORM_CLI, Tokens};
-use crate::secrets::SecretStore;
 use crate::secrets::client_secret::{self, ForRefresh};
 use crate::secrets::credential::{self, Credential, Entry};
 use crate::secrets::secret::Secret;
+use crate::secrets::{SecretStore, StoreKind};
 use crate::settings;
 use crate::tokens::lock;
+use crate::vault::refresh::VaultRefresh;
 use chrono::{DateTime, SubsecRound, Utc};
 use std::time::{Duration, Instant};
 
@@ -133,19 +134,44 @@ pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> R
     ));
     let store = ctx.store_of(connection);
     let current = stored(store.as_ref(), connection)?;
-    let refreshed_meanwhile =
-        seen.is_none_or(|seen| seen.access_issued_at_ms != current.access_issued_at_ms);
-    if (refreshed_meanwhile || !freshness.force)
-        && let Some(access) = young(connection, &current, freshness.max_age)
-    {
-        output::debug(&format!(
-            "{alias}: another process refreshed it while we waited"
-        ));
-        debug_cache_hit(&access);
+    if let Some(access) = refreshed_meanwhile(connection, seen.as_ref(), &current, freshness) {
         note_use(ctx, connection);
         return Ok(access);
     }
-    mint(ctx, store.as_ref(), connection, current)
+    if connection.store != StoreKind::Vault {
+        return mint(ctx, store.as_ref(), connection, current);
+    }
+    // In the vault, other machines may refresh too: the lease they all see,
+    // then the same re-read under it (`vault::refresh`).
+    let mut vault = VaultRefresh::begin(ctx, connection)?;
+    let current = stored(vault.store(), connection)?;
+    if let Some(access) = refreshed_meanwhile(connection, seen.as_ref(), &current, freshness) {
+        note_use(ctx, connection);
+        return Ok(access);
+    }
+    vault.before_presenting()?;
+    mint(ctx, vault.store(), connection, current)
+        .map_err(|err| vault.explain(err, &relink_command(connection)))
+}
+
+/// The cached access token another process (or machine) stored while we
+/// waited for the lock or lease, when it is young enough; with `--fresh`,
+/// only one issued since we first looked.
+fn refreshed_meanwhile(
+    connection: &Connection,
+    seen: Option<&Entry>,
+    current: &Entry,
+    freshness: Freshness,
+) -> Option<Access> {
+    let changed = seen.is_none_or(|seen| seen.access_issued_at_ms != current.access_issued_at_ms);
+    let access =
+        young(connection, current, freshness.max_age).filter(|_| changed || !freshness.force)?;
+    output::debug(&format!(
+        "{}: another process refreshed it while we waited",
+        connection.alias
+    ));
+    debug_cache_hit(&access);
+    Some(access)
 }
 
 /// `revoked` or `blocked` when that is the last verdict on record.

@@ -33,7 +33,7 @@ pub fn check(
     } else {
         aliases
             .iter()
-            .map(|a| index.resolve(Some(a)).cloned())
+            .map(|a| crate::vault::shared::resolve(ctx, &index, Some(a)))
             .collect::<Result<_>>()?
     };
     if targets.is_empty() {

@@ -17,7 +17,7 @@ use crate::app::Context;
 use crate::error::{Error, Result};
 use crate::index::connection::Connection;
 use crate::index::files::{self, FileLock};
-use crate::secrets::is_connection_id;
+use crate::secrets::{StoreKind, is_connection_id};
 
 /// The lock of the connection (or retired entry) with this secret-store id.
 pub fn lock_id(ctx: &Context, id: &str, alias: &str) -> Result<FileLock> {
@@ -42,18 +42,26 @@ pub fn lock_id(ctx: &Context, id: &str, alias: &str) -> Result<FileLock> {
 pub fn lock(ctx: &Context, connection: &Connection) -> Result<(FileLock, Connection)> {
     let lock = lock_id(ctx, &connection.id, &connection.alias)?;
     let index = ctx.registry.load()?;
-    let current = index
+    let local = index
         .connections
         .iter()
         .find(|c| c.id == connection.id)
-        .cloned()
-        .ok_or_else(|| {
-            Error::no_such_connection(format!(
-                "{} was revoked or linked again by another sfconnect while this one waited for it",
-                connection.alias
-            ))
-            .with_hint("run the command again")
-        })?;
+        .cloned();
+    // A vault connection this machine has no entry for (another machine
+    // linked it): its record in the vault, as it is now.
+    let current = match local {
+        None if connection.store == StoreKind::Vault => {
+            crate::vault::shared::current(ctx, &connection.id)?
+        }
+        local => local,
+    };
+    let current = current.ok_or_else(|| {
+        Error::no_such_connection(format!(
+            "{} was revoked or linked again by another sfconnect while this one waited for it",
+            connection.alias
+        ))
+        .with_hint("run the command again")
+    })?;
     Ok((lock, current))
 }
 

@@ -36,8 +36,8 @@ use reqwest::blocking::Client;
 use reqwest::header::HeaderValue;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use url::Url;
 
@@ -98,7 +98,7 @@ pub struct VaultClient {
     token_source: String,
     /// Minted by an AppRole login of this process: revoked when dropped.
     minted: bool,
-    last_date: Cell<Option<DateTime<Utc>>>,
+    last_date: Mutex<Option<DateTime<Utc>>>,
 }
 
 /// An answer read in full.
@@ -155,7 +155,7 @@ impl VaultClient {
             token,
             token_source,
             minted: false,
-            last_date: Cell::new(None),
+            last_date: Mutex::new(None),
         };
         if let Some((role_id, secret_id)) = approle {
             vault.token = super::approle::login(&vault, role_id, secret_id)?;
@@ -175,7 +175,7 @@ impl VaultClient {
 
     /// The vault's clock at its latest answer (its `Date` header).
     pub fn server_date(&self) -> Option<DateTime<Utc>> {
-        self.last_date.get()
+        *self.last_date.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// `mount/data/path`: the API path of an entry's data, as a policy names it.
@@ -537,13 +537,12 @@ impl VaultClient {
             self.label,
             response.status().as_u16()
         ));
-        self.last_date.set(
-            response
-                .headers()
-                .get(reqwest::header::DATE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(parse_http_date),
-        );
+        let date = response
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_http_date);
+        *self.last_date.lock().unwrap_or_else(|e| e.into_inner()) = date;
         let answer = http::read_answer(response, &format!("the vault at {}", self.label)).map_err(
             |mut e| {
                 e.exit = Exit::SecretStore;

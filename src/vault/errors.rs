@@ -59,7 +59,8 @@ pub fn token_refused(addr: &str, source: &str) -> Error {
     ))
     .with_hint(
         "log in again (`bao login` / `vault login`, which writes ~/.vault-token), set VAULT_TOKEN, \
-         or set VAULT_ROLE_ID and VAULT_SECRET_ID for an AppRole login",
+         or set VAULT_ROLE_ID and VAULT_SECRET_ID for an AppRole login; a live token refused \
+         here lacks the `default` policy, which lets a token look itself up",
     )
 }
 

@@ -269,7 +269,10 @@ impl Lease {
                         }
                     }
                 }
-                Found::Held { holder: other, left } => {
+                Found::Held {
+                    holder: other,
+                    left,
+                } => {
                     let now_local = Instant::now();
                     if now_local >= deadline {
                         return Err(Error::new(
@@ -453,7 +456,9 @@ mod tests {
     use super::*;
 
     fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     fn held_by(holder: &Holder, secs: u64) -> Map<String, Value> {

@@ -64,7 +64,6 @@ fn scripted(answer: impl Fn(&str, &str) -> (u16, String) + Send + 'static) -> Sc
     Scripted { addr, seen }
 }
 
-
 fn config(addr: &str, auth: Auth) -> VaultConfig {
     VaultConfig {
         addr: url::Url::parse(addr).unwrap(),

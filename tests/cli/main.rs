@@ -44,3 +44,4 @@ mod stores;
 mod support;
 mod token;
 mod trust;
+mod vault;

@@ -6,6 +6,7 @@
 //! `sfconnect link` with the defaults (0 when nothing would).
 
 mod orphans;
+mod vault;
 
 use crate::app::Context;
 use crate::cli::DoctorArgs;
@@ -104,6 +105,13 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
             },
         });
     }
+
+    // The vault, when sfconnect is told to use it.
+    findings.extend(vault::findings(
+        ctx,
+        index.as_ref().ok(),
+        default_store == StoreKind::Vault,
+    ));
 
     // Secrets no connection refers to. Without a readable index every
     // secret would look orphaned: then nothing is judged.

@@ -226,6 +226,25 @@ pub(super) fn enter(
     connection: &Connection,
     store: &dyn SecretStore,
 ) -> Result<(Connection, Vec<Connection>)> {
+    // A vault connection's record goes to the vault first, so that a record
+    // there never lacks its local twin's secret; a failure deletes the
+    // secret, as a failed index write does.
+    let shared = connection.store == StoreKind::Vault;
+    let mut published = None;
+    if shared {
+        let index = ctx.registry.load()?;
+        let mut expected = connection.clone();
+        if args.alias.is_none()
+            && let Some(old) = index.connections.iter().find(|c| same_grant(c, connection))
+        {
+            expected.alias = old.alias.clone();
+        }
+        if let Err(err) = crate::vault::shared::share(ctx, &expected) {
+            let _ = store.delete(&connection.id);
+            return Err(err);
+        }
+        published = Some(expected.alias);
+    }
     let updated = ctx.registry.update(|index| {
         let mut connection = connection.clone();
         if args.alias.is_none()
@@ -244,8 +263,20 @@ pub(super) fn enter(
         index.connections.push(connection.clone());
         Ok((connection, replaced))
     });
-    if updated.is_err() {
-        let _ = store.delete(&connection.id);
+    match &updated {
+        Err(_) => {
+            let _ = store.delete(&connection.id);
+        }
+        // The alias changed while we wrote: the record follows.
+        Ok((entered, _)) if shared && published.as_ref() != Some(&entered.alias) => {
+            if let Err(err) = crate::vault::shared::share(ctx, entered) {
+                output::warn(&format!(
+                    "the vault's record of {} could not be updated: {}",
+                    entered.alias, err.message
+                ));
+            }
+        }
+        Ok(_) => {}
     }
     updated
 }

@@ -6,6 +6,7 @@
 //! browser (`browser.py`) as `SFCONNECT_BROWSER`, which GETs the authorize URL
 //! at the fake Salesforce and follows the redirect to sfconnect's listener.
 
+pub mod bao;
 mod expect;
 pub mod fake_salesforce;
 pub mod headless;
