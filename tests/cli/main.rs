@@ -45,3 +45,4 @@ mod support;
 mod token;
 mod trust;
 mod vault;
+mod vault_lease;
