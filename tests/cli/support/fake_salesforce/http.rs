@@ -141,11 +141,15 @@ pub(super) fn serve(shared: &Shared, request: RawRequest) -> RawResponse {
     let (incoming, recorded) = read_request(request);
     lock(&shared.state).requests.push(recorded);
     let knobs = lock(&shared.knobs).clone();
-    let unhandled = knobs
+    // Every matching gate holds it (no short-circuit): each counts it.
+    let mut unhandled = false;
+    for gate in knobs
         .holds
         .iter()
         .filter(|g| g.before_handling && g.matches(&incoming))
-        .fold(false, |held, gate| gate.hold() || held);
+    {
+        unhandled |= gate.hold();
+    }
     if unhandled {
         return Reply::new(
             503,
