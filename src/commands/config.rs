@@ -148,6 +148,8 @@ fn default_value(key: &str, earlier: &[Row]) -> String {
         }
         "store" => StoreKind::Keychain.name().to_string(),
         "timeout" => config::DEFAULT_TIMEOUT_SECS.to_string(),
+        "vault-mount" => crate::vault::config::DEFAULT_MOUNT.to_string(),
+        "vault-prefix" => crate::vault::config::DEFAULT_PREFIX.to_string(),
         other => unreachable!("no default for {other}"),
     }
 }

@@ -73,6 +73,10 @@ impl Access {
     pub fn private_env(&self) -> Vec<&str> {
         let mut names = vec![crate::salesforce::client_credentials::SECRET_ENV];
         names.extend(self.credential_env.as_deref());
+        // For a connection in the vault, what reads its refresh token there.
+        if self.connection.store == crate::secrets::StoreKind::Vault {
+            names.extend(crate::vault::config::CREDENTIAL_VARIABLES);
+        }
         names
     }
 }
@@ -466,6 +470,7 @@ pub fn record(
     health: Option<Health>,
 ) {
     let now = Utc::now().trunc_subsecs(0);
+    crate::vault::shared::note_facts(ctx, connection, refreshed, health.as_ref());
     let result = ctx.registry.update(|index| {
         if let Some(c) = index.connections.iter_mut().find(|c| c.id == connection.id) {
             if health.as_ref().is_none_or(|h| h.status == Status::Ok) {

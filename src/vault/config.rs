@@ -21,6 +21,15 @@ use std::path::PathBuf;
 use url::Url;
 
 pub const DEFAULT_MOUNT: &str = "secret";
+
+/// The variables that hold a vault credential: `exec`'s child does not
+/// inherit them when its connection is in the vault.
+pub const CREDENTIAL_VARIABLES: [&str; 4] = [
+    settings::VAULT_TOKEN.env,
+    settings::VAULT_TOKEN.fallbacks[0],
+    settings::VAULT_SECRET_ID.env,
+    settings::VAULT_SECRET_ID.fallbacks[0],
+];
 pub const DEFAULT_PREFIX: &str = "sfconnect";
 
 /// How sfconnect authenticates to the vault.

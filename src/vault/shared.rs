@@ -275,3 +275,39 @@ pub fn share(ctx: &Context, connection: &Connection) -> Result<()> {
     let (client, config) = session::client(&ctx.config_dir)?;
     publish(&client, &config.prefix, connection)
 }
+
+/// Brings a vault connection's record up to date after a refresh or a
+/// verdict (what `access::record` writes to the local index), so every
+/// machine's `tokens list` shows it. Best effort: a failure is a `-v` line,
+/// never the command's failure; a use alone (`last_used_at`) is not shared.
+pub fn note_facts(
+    ctx: &Context,
+    connection: &Connection,
+    refreshed: Option<&str>,
+    health: Option<&crate::index::connection::Health>,
+) {
+    if connection.store != StoreKind::Vault || (refreshed.is_none() && health.is_none()) {
+        return;
+    }
+    let now = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 0);
+    let result = session::client(&ctx.config_dir).and_then(|(client, config)| {
+        let Some(mut record) = fetch(&client, &config.prefix, &connection.id)? else {
+            return Ok(());
+        };
+        if let Some(instance_url) = refreshed {
+            record.last_refreshed_at = Some(now);
+            record.last_used_at = Some(now);
+            record.instance_url = instance_url.to_string();
+        }
+        if let Some(health) = health {
+            record.health = Some(health.clone());
+        }
+        publish(&client, &config.prefix, &record)
+    });
+    if let Err(err) = result {
+        output::debug(&format!(
+            "{}: the vault's record was not updated: {}",
+            connection.alias, err.message
+        ));
+    }
+}

@@ -140,8 +140,8 @@ fn config_set_get_unset_and_list_sources() {
     let run = sandbox.run(&["config", "set", "colour", "red"]).expect(2);
     run.says(&["colour", "client-id"]);
     sandbox
-        .run(&["config", "set", "store", "vault"])
-        .expect_error(2, &["keychain, keyutils or file"]);
+        .run(&["config", "set", "store", "plaintext"])
+        .expect_error(2, &["keychain, keyutils, file or vault"]);
 
     sandbox.set_env("SFCONNECT_STORE", "file");
     let list = sandbox.run(&["config", "list", "--json"]).expect(0).json();
@@ -271,7 +271,7 @@ fn store_precedence_and_a_bad_config_file() {
         .link(&["--alias", "b", "--store", "keychain"])
         .expect_error(6, &["keychain"]);
     sandbox
-        .link(&["--alias", "c", "--store", "vault"])
+        .link(&["--alias", "c", "--store", "plaintext"])
         .expect(2);
 
     std::fs::write(

@@ -52,8 +52,8 @@ fn a_broken_index_is_named_and_kept_by_every_command() {
         // know, the alias one `link` would accept.
         (
             "unknown store",
-            whole.replace("\"store\": \"file\"", "\"store\": \"vault\""),
-            "unknown variant `vault`",
+            whole.replace("\"store\": \"file\"", "\"store\": \"plaintext\""),
+            "unknown variant `plaintext`",
         ),
         (
             "invalid alias",

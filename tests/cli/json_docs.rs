@@ -18,6 +18,13 @@ const OPTIONAL_IN_EXAMPLES: &[(&str, &str, &str)] = &[
     // the browser.
     ("sfconnect tokens list --json", "connections[]", "audience"),
     ("sfconnect link --json", "", "audience"),
+    // Only a connection in a vault has a vault path; the pinned run uses
+    // the file store (tests/cli/vault.rs checks the field).
+    (
+        "sfconnect tokens list --json",
+        "connections[]",
+        "vault_path",
+    ),
     // Only a setting from an environment variable with a bad value has an
     // error; the pinned run sets a good one in the file.
     ("sfconnect config list --json", "settings[]", "error"),

@@ -523,3 +523,69 @@ fn every_type_holding_a_secret_has_a_redacted_debug_or_none() {
     // The check itself can tell.
     const { assert!(IsDebug::<Secret>::DEBUG) };
 }
+
+/// The vault store: the vault token (root's, carrying the canary) is never
+/// printed, logged, written to the config dir, passed in argv, or inherited
+/// by `exec`'s child; nor are the tokens the vault holds, on any path,
+/// including a sealed vault and a refused AppRole login.
+#[test]
+fn the_vault_store_leaks_nothing_on_any_path() {
+    let Some(vault) = crate::support::bao::start("the_vault_store_leaks_nothing_on_any_path")
+    else {
+        return;
+    };
+    let (mut sandbox, out) = scenario();
+    for (key, value) in vault.env() {
+        sandbox.set_env(key, &value);
+    }
+    sandbox.set_env("SFCONNECT_STORE", "vault");
+    let mut scan = Scan::new(&sandbox);
+    scan.link(&["--alias", "prod", "--json"], &[0]);
+    scan.run(&["token", "prod"], &[0]);
+    scan.run(&["token", "prod", "--fresh", "--format", "json"], &[0]);
+    scan.run(&["tokens", "list", "--json"], &[0]);
+    scan.run(&["tokens", "check"], &[0]);
+    scan.run(&["doctor", "--json"], &[0]);
+    scan.run(&["api", "prod", "/services/data"], &[0]);
+    let env_script =
+        r#"tr '\0' ' ' < /proc/$$/cmdline > "$TEST_OUT/argv"; env > "$TEST_OUT/environ""#;
+    scan.run(&["exec", "prod", "--", "sh", "-c", env_script], &[0]);
+    let argv = std::fs::read_to_string(out.path().join("argv")).unwrap();
+    scan.seen.push(("argv of exec's child".into(), argv));
+    let environ = std::fs::read_to_string(out.path().join("environ")).unwrap();
+    assert!(environ.contains("SF_ACCESS_TOKEN="), "{environ}");
+    assert!(
+        !environ.contains(crate::support::bao::ROOT_TOKEN),
+        "exec's child inherited the vault token: {environ}"
+    );
+    scan.run_with(
+        &["token", "prod", "--fresh"],
+        &[6],
+        &[("VAULT_TOKEN", "s.revoked-SFCANARY-0000")],
+    );
+    scan.run(&["migrate", "prod", "--to", "file"], &[0]);
+    scan.run(&["migrate", "prod", "--to", "vault"], &[0]);
+    scan.run_with(
+        &["token", "prod", "--fresh"],
+        &[6],
+        &[
+            ("VAULT_TOKEN", ""),
+            ("VAULT_ROLE_ID", "role-SFCANARY"),
+            ("VAULT_SECRET_ID", "secret-id-SFCANARY-1234"),
+        ],
+    );
+    vault.seal();
+    scan.run(&["token", "prod", "--fresh"], &[6]);
+    scan.run(&["tokens", "list"], &[0]);
+    scan.run(&["revoke", "prod"], &[6]);
+    assert_nothing_leaked(
+        scan,
+        &sandbox,
+        14,
+        &[
+            crate::support::bao::ROOT_TOKEN.to_string(),
+            "secret-id-SFCANARY-1234".to_string(),
+            "s.revoked-SFCANARY-0000".to_string(),
+        ],
+    );
+}

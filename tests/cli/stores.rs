@@ -168,7 +168,9 @@ fn migrate_moves_the_secret_and_refuses_a_broken_target() {
     assert_eq!(sandbox.connection("prod")["store"], "file");
     assert_eq!(sandbox.stored_tokens(&id).unwrap(), before);
 
-    sandbox.run(&["migrate", "prod", "--to", "vault"]).expect(2);
+    sandbox
+        .run(&["migrate", "prod", "--to", "plaintext"])
+        .expect(2);
     sandbox.run(&["migrate", "nope", "--to", "file"]).expect(3);
     let run = sandbox.run(&["migrate", "prod", "--to", "file"]).expect(0);
     run.says(&["already"]);

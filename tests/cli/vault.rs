@@ -103,6 +103,13 @@ fn link_in_the_vault_then_use_and_revoke_it_from_a_second_machine() {
         first.run(&["token", "shared"]).expect(0).stdout,
         fresh.stdout
     );
+    // The refresh is on the shared record, for every machine's list.
+    let record = vault.kv(&record_path(&id)).unwrap();
+    assert!(
+        record["record"]["last_refreshed_at"].is_string(),
+        "{record}"
+    );
+    assert_eq!(record["record"]["health"]["status"], "ok", "{record}");
     let exec = second
         .run(&[
             "exec",
@@ -456,5 +463,46 @@ fn a_local_alias_shadows_a_shared_one_and_verbose_and_doctor_say_so() {
         "--  vault names the local prod shadows the shared prod (secret/sfconnect/secrets/",
     ] {
         assert!(doctor.stdout.contains(line), "{line}: {}", doctor.stdout);
+    }
+}
+
+#[test]
+fn headless_connections_live_in_the_vault_too() {
+    use crate::support::headless::{
+        CC_SECRET, JWT_CLIENT_ID, cc_link, jwt_link, key_file, register_cc_app, register_jwt_app,
+    };
+    let Some(vault) = bao::start("headless_connections_live_in_the_vault_too") else {
+        return;
+    };
+    let mut first = Sandbox::new();
+    machine(&mut first, &vault);
+    register_jwt_app(&first.fake, JWT_CLIENT_ID, "rsa2048-pkcs8.crt");
+    register_cc_app(&first.fake);
+    let key = key_file(&first, "rsa2048-pkcs8.pem", 0o600);
+    let url = first.fake.url();
+    first
+        .run(&jwt_link(
+            &url,
+            &["--key-file", key.to_str().unwrap(), "--alias", "jwt"],
+        ))
+        .expect(0);
+    first
+        .run_env(
+            &cc_link(&url, &["--alias", "cc"]),
+            &[("SFCONNECT_CLIENT_SECRET", CC_SECRET)],
+        )
+        .expect(0);
+    for alias in ["jwt", "cc"] {
+        let connection = first.connection(alias);
+        assert_eq!(connection["store"], "vault", "{alias}");
+        let id = connection["id"].as_str().unwrap();
+        assert!(vault.kv(&secret_path(id)).is_some(), "{alias}");
+    }
+    assert!(!first.config_dir().join("secrets.json").exists());
+    // Another machine mints with the key and the secret it reads from the vault.
+    let second = second_machine(&first, &vault);
+    for alias in ["jwt", "cc"] {
+        let token = second.run(&["token", alias, "--fresh"]).expect(0);
+        assert_eq!(token.stdout.lines().count(), 1, "{alias}");
     }
 }
