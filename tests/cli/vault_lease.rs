@@ -128,6 +128,47 @@ fn rotation_proof_parallel_fresh_tokens_on_three_machines_never_reuse_a_rotated_
         machine.run(&["token", "shared", "--fresh"]).expect(0);
     }
     assert_vault_holds_the_newest_token(&machines, &vault, &id);
+    // A revoke takes the lease entry with the secret.
+    machines[2].run(&["revoke", "shared"]).expect(0);
+    assert!(!vault.kv_metadata_exists(&format!("sfconnect/leases/{id}")));
+}
+
+#[test]
+fn a_lease_held_elsewhere_is_waited_for_at_most_the_lock_timeout_then_exit_5_naming_its_holder() {
+    let Some(vault) = bao::start("lease_wait_bounded") else {
+        return;
+    };
+    let (machines, id) = three_machines(&vault, "10");
+    // A holder on another machine that never lets go (an hour's lease).
+    let path = format!("secret/data/sfconnect/leases/{id}");
+    let held = json!({ "data": {
+        "state": "held", "host": "build-7", "pid": 4242,
+        "holder": "0123456789abcdef0123456789abcdef", "lease_secs": 3600,
+    }});
+    assert_eq!(vault.api("POST", &path, Some(held)).0, 200);
+    machines[1]
+        .run_env(
+            &["token", "shared", "--fresh"],
+            &[("SFCONNECT_LOCK_TIMEOUT", "1")],
+        )
+        .expect_error(
+            5,
+            &[
+                "waiting for the vault lease of connection shared",
+                "sfconnect on build-7 (pid 4242)",
+                "by the vault's clock",
+                "SFCONNECT_LOCK_TIMEOUT",
+            ],
+        );
+    // The lease guards refreshes only: a young cached token is still served.
+    machines[1].run(&["token", "shared"]).expect(0);
+    // An entry sfconnect did not write is not taken, and not overwritten.
+    let foreign = json!({ "data": { "hello": "world" } });
+    assert_eq!(vault.api("POST", &path, Some(foreign)).0, 200);
+    machines[2]
+        .run(&["token", "shared", "--fresh"])
+        .expect_error(6, &["is not a lease sfconnect wrote"]);
+    assert_eq!(lease(&vault, &id)["hello"], "world");
 }
 
 #[test]
