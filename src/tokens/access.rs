@@ -155,7 +155,7 @@ pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> R
     }
     vault.before_presenting()?;
     mint(ctx, vault.store(), connection, current)
-        .map_err(|err| vault.explain(err, &relink_command(connection)))
+        .map_err(|err| vault.explain(err, connection, &relink_command(connection)))
 }
 
 /// The cached access token another process (or machine) stored while we

@@ -26,7 +26,7 @@ use crate::index::connection::Connection;
 use crate::output;
 use crate::secrets::secret::Secret;
 use crate::secrets::vault::VaultStore;
-use crate::secrets::{SecretStore, StoredTokens};
+use crate::secrets::{SecretStore, StoreKind, StoredTokens};
 use std::cell::RefCell;
 use std::time::Instant;
 
@@ -48,15 +48,7 @@ impl VaultRefresh {
     /// Takes the lease of `connection` (waiting at most the lock timeout).
     pub fn begin(ctx: &Context, connection: &Connection) -> Result<VaultRefresh> {
         let store = VaultStore::new(&ctx.config_dir);
-        let (client, config) = store.session()?;
-        let timeout = crate::salesforce::http::call_timeout();
-        let lease = Lease::take(
-            client,
-            &lease_path(&config.prefix, &connection.id),
-            &format!("the vault lease of connection {}", connection.alias),
-            Terms::for_timeout(timeout),
-            crate::index::file_lock::timeout()?,
-        )?;
+        let lease = take_lease(&store, connection)?;
         Ok(VaultRefresh {
             store: LeasedStore {
                 inner: store,
@@ -87,10 +79,11 @@ impl VaultRefresh {
 
     /// A refused refresh token, explained when we took over a lapsed lease:
     /// its holder may have died between Salesforce's rotation and the vault
-    /// write.
-    pub fn explain(&self, err: Error, relink: &str) -> Error {
-        let refused = err.exit == Exit::RelinkNeeded
-            || err.salesforce_code.as_deref() == Some("invalid_grant");
+    /// write. (A JWT or client-credentials refusal is not that.)
+    pub fn explain(&self, err: Error, connection: &Connection, relink: &str) -> Error {
+        let refused = connection.kind.uses_refresh_token()
+            && (err.exit == Exit::RelinkNeeded
+                || err.salesforce_code.as_deref() == Some("invalid_grant"));
         match self.lease.took_over() {
             Some(previous) if refused => Error::relink(format!(
                 "Salesforce refused the refresh token the vault holds: {previous} held the refresh lease and stopped without releasing it, most likely after Salesforce rotated the token and before the new one reached the vault ({WINDOW}); the rotated token is lost"
@@ -101,6 +94,28 @@ impl VaultRefresh {
             _ => err,
         }
     }
+}
+
+/// The lease of a vault connection for a command that reads its secret to
+/// move or revoke it (`migrate`, `revoke`): no machine refreshes, and so
+/// rotates the token, between that read and the vault entry's destruction.
+/// `None` for a connection in a store of this machine.
+pub fn lease_for_change(ctx: &Context, connection: &Connection) -> Result<Option<Lease>> {
+    if connection.store != StoreKind::Vault {
+        return Ok(None);
+    }
+    take_lease(&VaultStore::new(&ctx.config_dir), connection).map(Some)
+}
+
+fn take_lease(store: &VaultStore, connection: &Connection) -> Result<Lease> {
+    let (client, config) = store.session()?;
+    Lease::take(
+        client,
+        &lease_path(&config.prefix, &connection.id),
+        &format!("the vault lease of connection {}", connection.alias),
+        Terms::for_timeout(crate::salesforce::http::call_timeout()),
+        crate::index::file_lock::timeout()?,
+    )
 }
 
 /// What was read under the lease: the value (the base a merge compares

@@ -160,7 +160,18 @@ fn a_lease_held_elsewhere_is_waited_for_at_most_the_lock_timeout_then_exit_5_nam
                 "SFCONNECT_LOCK_TIMEOUT",
             ],
         );
-    // The lease guards refreshes only: a young cached token is still served.
+    // A revoke (and a migrate out of the vault) reads the secret to destroy
+    // it: it waits for the lease too, and changes nothing when it gives up.
+    for args in [
+        &["revoke", "shared"][..],
+        &["migrate", "shared", "--to", "file"],
+    ] {
+        machines[2]
+            .run_env(args, &[("SFCONNECT_LOCK_TIMEOUT", "1")])
+            .expect_error(5, &["waiting for the vault lease of connection shared"]);
+    }
+    assert!(vault.kv(&format!("sfconnect/secrets/{id}")).is_some());
+    // A young cached token is served without the lease.
     machines[1].run(&["token", "shared"]).expect(0);
     // An entry sfconnect did not write is not taken, and not overwritten.
     let foreign = json!({ "data": { "hello": "world" } });
