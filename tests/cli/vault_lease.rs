@@ -344,3 +344,48 @@ fn a_holder_killed_after_salesforce_rotated_leaves_the_next_caller_exit_4_naming
     }
     eprintln!("the next caller: exit {}", next.code);
 }
+
+#[test]
+fn a_secret_write_that_finds_a_newer_version_merges_into_it_instead_of_failing() {
+    let Some(vault) = bao::start("merge_on_conflict") else {
+        return;
+    };
+    let (machines, id) = three_machines(&vault, "10");
+    let before = vault_tokens(&vault, &id);
+    let gate = machines[0].fake.hold_refresh_answers();
+    let holder = machines[0]
+        .command(&["token", "shared", "--fresh", "-v"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Salesforce has rotated the token; the holder's answer waits. Another
+    // writer puts a new version of the entry meanwhile: an older access
+    // token, and a client secret the holder knows nothing of.
+    gate.wait_until_holding(1);
+    let mut meanwhile = before.clone();
+    meanwhile["access_token"] = json!("00Dmeanwhile!older");
+    meanwhile["access_issued_at_ms"] = json!(1_000);
+    meanwhile["client_secret"] = json!("written-meanwhile");
+    let (status, body) = vault.api(
+        "POST",
+        &format!("secret/data/sfconnect/secrets/{id}"),
+        Some(json!({ "data": { "entry": meanwhile.to_string() } })),
+    );
+    assert_eq!(status, 200, "{body}");
+    gate.open();
+    let out = holder.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("merging and writing again"), "{stderr}");
+    let after = vault_tokens(&vault, &id);
+    // Ours where we hold something newer, theirs elsewhere.
+    assert_ne!(after["refresh_token"], before["refresh_token"]);
+    assert_eq!(
+        after["access_token"].as_str().unwrap(),
+        String::from_utf8_lossy(&out.stdout).trim()
+    );
+    assert_eq!(after["client_secret"], "written-meanwhile");
+    assert_vault_holds_the_newest_token(&machines, &vault, &id);
+}
