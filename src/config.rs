@@ -310,7 +310,7 @@ mod tests {
         for (key, value) in [
             ("port", "http"),
             ("port", "70000"),
-            ("store", "vault"),
+            ("store", "plaintext"),
             ("timeout", "0"),
             ("login-url", "http://evil.example"),
             ("client-id", "a b"),
@@ -324,7 +324,7 @@ mod tests {
     #[test]
     fn a_bad_file_is_refused_with_the_key() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(path(dir.path()), "store = \"vault\"\n").unwrap();
+        std::fs::write(path(dir.path()), "store = \"plaintext\"\n").unwrap();
         let err = Config::load(dir.path()).unwrap_err();
         assert_eq!(err.exit, Exit::Usage);
         assert!(err.message.contains("store"));
