@@ -389,3 +389,54 @@ fn a_secret_write_that_finds_a_newer_version_merges_into_it_instead_of_failing()
     assert_eq!(after["client_secret"], "written-meanwhile");
     assert_vault_holds_the_newest_token(&machines, &vault, &id);
 }
+
+/// The example policy of docs/vault.md ("Vault policy"), as printed there.
+fn documented_policy() -> String {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/vault.md")).unwrap();
+    let start = doc
+        .find("# sfconnect --store vault\n")
+        .expect("the example policy in docs/vault.md");
+    let end = start + doc[start..].find("```").unwrap();
+    doc[start..end].to_string()
+}
+
+#[test]
+fn the_documented_policy_is_enough_for_the_lease_and_doctor_checks_its_paths() {
+    let Some(vault) = bao::start("documented_policy_lease") else {
+        return;
+    };
+    let (mut machines, id) = three_machines(&vault, "10");
+    let token = vault.token_with_policy("sfconnect", &documented_policy());
+    let second = &mut machines[1];
+    second.set_env("VAULT_TOKEN", &token);
+    second.run(&["token", "shared", "--fresh"]).expect(0);
+    assert_eq!(lease(&vault, &id)["state"], "released");
+    let doctor = second.run(&["doctor"]).expect(0);
+    assert!(
+        doctor.stdout.contains("ok  vault caps"),
+        "{}",
+        doctor.stdout
+    );
+    // A policy without the lease entries: doctor names them, and a refresh
+    // is refused before any refresh token is presented.
+    let no_leases = documented_policy().replace(
+        "path \"secret/data/sfconnect/*\"",
+        "path \"secret/data/sfconnect/secrets/*\" { capabilities = [\"create\", \"read\", \"update\"] }\npath \"secret/data/sfconnect/connections/*\"",
+    );
+    let narrow = vault.token_with_policy("sfconnect-no-leases", &no_leases);
+    second.set_env("VAULT_TOKEN", &narrow);
+    let doctor = second.run(&["doctor"]);
+    assert!(
+        doctor
+            .stdout
+            .contains("lack create, read, update on secret/data/sfconnect/leases/ID"),
+        "{}",
+        doctor.stdout
+    );
+    let before = second.fake.token_requests("refresh_token");
+    second
+        .run(&["token", "shared", "--fresh"])
+        .expect_error(6, &["secret/data/sfconnect/leases/"]);
+    assert_eq!(second.fake.token_requests("refresh_token"), before);
+}
