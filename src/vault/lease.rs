@@ -14,7 +14,7 @@
 //!   exists); a released or lapsed one is replaced with `cas` on the version
 //!   read, so of two machines that saw it free, one wins and the other reads
 //!   the winner's lease.
-//! - **Its length** is `LENGTH_IN_TIMEOUTS` HTTP timeouts (the lease entry
+//! - **Its length** is `LENGTH_IN_TIMEOUTS` HTTP timeouts and a second (the lease entry
 //!   says how many seconds, so machines with other timeouts judge it alike),
 //!   and a dead holder's lease lapses by itself.
 //! - **Its age** is judged by the vault's clock only: the entry's
@@ -123,7 +123,9 @@ pub struct Terms {
 impl Terms {
     pub fn for_timeout(timeout: Duration) -> Terms {
         Terms {
-            length: timeout * LENGTH_IN_TIMEOUTS,
+            // The second the `Date` header may hide is added to both ends,
+            // so a lease just taken always has the time a refresh needs.
+            length: timeout * LENGTH_IN_TIMEOUTS + DATE_GRANULARITY,
             must_remain: timeout * PRESENT_WITHIN_TIMEOUTS + DATE_GRANULARITY,
         }
     }
@@ -312,10 +314,6 @@ impl Lease {
         self.took_over.as_ref()
     }
 
-    pub fn holder(&self) -> &Holder {
-        &self.holder
-    }
-
     /// Makes sure enough of the lease is left to present a refresh token
     /// now. `read_sent` is when the request whose answer the client saw
     /// last was sent (the vault's `Date` of that answer, plus the time since,
@@ -362,18 +360,14 @@ impl Lease {
             self.client.label()
         ))
         .with_hint(format!(
-            "try again; if the vault is often this slow, raise {} (the lease lasts {LENGTH_IN_TIMEOUTS} times it)",
+            "try again; if the vault is often this slow, raise {} (the lease lasts {LENGTH_IN_TIMEOUTS} times it, and a second)",
             crate::settings::HTTP_TIMEOUT.env
         ))
     }
 
-    /// Releases the lease now (a tombstone written with check-and-set on our
+    /// Releases the lease (a tombstone written with check-and-set on our
     /// version; see the module header). A failure is only logged: the lease
     /// lapses by itself.
-    pub fn release(mut self) {
-        self.release_now();
-    }
-
     fn release_now(&mut self) {
         if std::mem::replace(&mut self.released, true) {
             return;
@@ -467,10 +461,15 @@ mod tests {
 
     #[test]
     fn a_lease_is_at_least_two_timeouts_and_a_token_needs_more_than_one_left() {
-        let terms = Terms::for_timeout(Duration::from_secs(30));
-        assert!(terms.length >= Duration::from_secs(60));
-        assert!(terms.must_remain > Duration::from_secs(30));
-        assert!(terms.must_remain < terms.length);
+        for secs in [1, 2, 30, 86_400] {
+            let timeout = Duration::from_secs(secs);
+            let terms = Terms::for_timeout(timeout);
+            assert!(terms.length >= timeout * 2, "{secs}");
+            assert!(terms.must_remain > timeout, "{secs}");
+            // A lease just taken leaves a timeout's slack above what a
+            // refresh needs: no renewal in the ordinary case.
+            assert!(terms.length - terms.must_remain >= timeout, "{secs}");
+        }
     }
 
     #[test]
