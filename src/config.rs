@@ -311,6 +311,8 @@ mod tests {
             ("port", "http"),
             ("port", "70000"),
             ("store", "plaintext"),
+            ("vault-mount", "../sys"),
+            ("vault-prefix", "a//b"),
             ("timeout", "0"),
             ("login-url", "http://evil.example"),
             ("client-id", "a b"),

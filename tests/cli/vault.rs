@@ -506,3 +506,21 @@ fn headless_connections_live_in_the_vault_too() {
         assert_eq!(token.stdout.lines().count(), 1, "{alias}");
     }
 }
+
+#[test]
+fn https_is_checked_against_vault_cacert() {
+    let Some(vault) = bao::start_tls("https_is_checked_against_vault_cacert") else {
+        return;
+    };
+    let mut sandbox = Sandbox::new();
+    machine(&mut sandbox, &vault);
+    // The server's CA is not one the system trusts.
+    sandbox
+        .link(&["--alias", "v"])
+        .expect_error(6, &["cannot reach the vault at 127.0.0.1", "TLS"]);
+    sandbox.set_env("VAULT_CACERT", vault.ca.as_ref().unwrap().to_str().unwrap());
+    sandbox.link(&["--alias", "v"]).expect(0);
+    let id = sandbox.connection("v")["id"].as_str().unwrap().to_string();
+    assert!(vault.kv(&secret_path(&id)).is_some());
+    sandbox.run(&["token", "v", "--fresh"]).expect(0);
+}

@@ -24,6 +24,8 @@ pub struct Bao {
     child: Child,
     pub addr: String,
     binary: PathBuf,
+    /// With TLS (`-dev-tls`): the CA that signed the server's certificate.
+    pub ca: Option<PathBuf>,
     /// HOME of the server and of `bao` commands: a dev server writes its
     /// token to ~/.vault-token, which must not be the test's.
     home: TempDir,
@@ -43,6 +45,16 @@ fn binary() -> Option<PathBuf> {
 /// A running dev server, or `None` (test skipped, said on stderr) where no
 /// `bao` is installed; a panic instead when SFCONNECT_TEST_REQUIRE_VAULT=1.
 pub fn start(test: &str) -> Option<Bao> {
+    start_with(test, false)
+}
+
+/// `start`, serving https with a certificate of its own CA (`-dev-tls`;
+/// the CA is `Bao::ca`).
+pub fn start_tls(test: &str) -> Option<Bao> {
+    start_with(test, true)
+}
+
+fn start_with(test: &str, tls: bool) -> Option<Bao> {
     let Some(binary) = binary() else {
         assert!(
             std::env::var("SFCONNECT_TEST_REQUIRE_VAULT").as_deref() != Ok("1"),
@@ -63,14 +75,19 @@ pub fn start(test: &str) -> Option<Bao> {
             .unwrap()
             .port();
         let home = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            "server".to_string(),
+            "-dev".into(),
+            format!("-dev-root-token-id={ROOT_TOKEN}"),
+            format!("-dev-listen-address=127.0.0.1:{port}"),
+            "-dev-no-store-token".into(),
+        ];
+        if tls {
+            args.push("-dev-tls".into());
+            args.push(format!("-dev-tls-cert-dir={}", home.path().display()));
+        }
         let child = Command::new(&binary)
-            .args([
-                "server",
-                "-dev",
-                &format!("-dev-root-token-id={ROOT_TOKEN}"),
-                &format!("-dev-listen-address=127.0.0.1:{port}"),
-                "-dev-no-store-token",
-            ])
+            .args(&args)
             .env_clear()
             .env("HOME", home.path())
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -79,10 +96,12 @@ pub fn start(test: &str) -> Option<Bao> {
             .stderr(Stdio::piped())
             .spawn()
             .expect("bao starts");
+        let scheme = if tls { "https" } else { "http" };
         let mut bao = Bao {
             child,
-            addr: format!("http://127.0.0.1:{port}"),
+            addr: format!("{scheme}://127.0.0.1:{port}"),
             binary: binary.clone(),
+            ca: tls.then(|| home.path().join("vault-ca.pem")),
             home,
         };
         match bao.wait_until_ready() {
@@ -96,7 +115,6 @@ pub fn start(test: &str) -> Option<Bao> {
 impl Bao {
     /// Polls sys/health until the server answers unsealed, or it exits.
     fn wait_until_ready(&mut self) -> Result<(), String> {
-        let client = crate::support::http_client();
         let started = Instant::now();
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -110,10 +128,13 @@ impl Bao {
                     .read_to_string(&mut stderr);
                 return Err(format!("exited with {status}: {stderr}"));
             }
-            if let Ok(response) = client
-                .get(format!("{}/v1/sys/health", self.addr))
-                .timeout(Duration::from_secs(2))
-                .send()
+            // With TLS the CA file appears once the server made it.
+            let client = self.client();
+            if let Some(client) = client
+                && let Ok(response) = client
+                    .get(format!("{}/v1/sys/health", self.addr))
+                    .timeout(Duration::from_secs(2))
+                    .send()
                 && response.status().as_u16() == 200
             {
                 // Nothing reads its log from now on; a full pipe must not
@@ -134,6 +155,22 @@ impl Bao {
         }
     }
 
+    /// A client that trusts the server's CA; `None` while a TLS server has
+    /// not written it yet.
+    fn client(&self) -> Option<reqwest::blocking::Client> {
+        let Some(ca) = &self.ca else {
+            return Some(crate::support::http_client());
+        };
+        let pem = std::fs::read(ca).ok()?;
+        let cert = reqwest::Certificate::from_pem(&pem).ok()?;
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        reqwest::blocking::Client::builder()
+            .no_proxy()
+            .tls_certs_only([cert])
+            .build()
+            .ok()
+    }
+
     /// What a machine needs to use this vault with the root token.
     pub fn env(&self) -> Vec<(&'static str, String)> {
         vec![
@@ -144,7 +181,7 @@ impl Bao {
 
     /// An API call with the root token; the answer's JSON (Null when empty).
     pub fn api(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let client = crate::support::http_client();
+        let client = self.client().expect("the server's CA is there");
         let mut request = client
             .request(
                 reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
@@ -198,9 +235,13 @@ impl Bao {
 
     /// Runs the `bao` CLI against this server with the root token.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
-        Command::new(&self.binary)
+        let mut command = Command::new(&self.binary);
+        command.env_clear();
+        if let Some(ca) = &self.ca {
+            command.env("VAULT_CACERT", ca);
+        }
+        command
             .args(args)
-            .env_clear()
             .env("HOME", self.home.path())
             .env("VAULT_ADDR", &self.addr)
             .env("VAULT_TOKEN", ROOT_TOKEN)
