@@ -18,4 +18,6 @@ pub mod session;
 pub mod shared;
 
 #[cfg(test)]
+mod lease_tests;
+#[cfg(test)]
 mod tests;
