@@ -257,8 +257,10 @@ fn crash_round(
     let holder = start_holder(&machines[0]);
     let pid = holder.id();
     gate.wait_until_holding(1);
-    let held = lease(vault, id);
     let killed = kill(holder);
+    // Read after the kill, which must come first: nobody else writes the
+    // entry before the next caller starts.
+    let held = lease(vault, id);
     gate.open();
     if !killed {
         return None;
