@@ -286,7 +286,7 @@ impl Lease {
                             ),
                         )
                         .with_hint(format!(
-                            "another sfconnect is refreshing this connection; let it finish (a lease of a stopped holder lapses by itself), or wait longer with {}=SECONDS",
+                            "another sfconnect is refreshing, moving or revoking this connection; let it finish (the lease of a stopped holder lapses by itself), or wait longer with {}=SECONDS",
                             crate::settings::LOCK_TIMEOUT.env
                         )));
                     }
