@@ -176,7 +176,7 @@ set edit:completion:arg-completer[sfconnect] = {|@words|
             cand --alias 'Name for the connection [default: the Salesforce username]'
             cand --file 'Read the URL (or the sf CLI''s JSON) from this file instead of stdin'
             cand --from-env 'Read the URL (or the sf CLI''s JSON) from this environment variable (its name, not its value)'
-            cand --store 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot) or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) [default: $SFCONNECT_STORE, else the `store` setting, else keychain]'
+            cand --store 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot), file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) or vault (OpenBao / HashiCorp Vault, shared by several machines; docs/vault.md) [default: $SFCONNECT_STORE, else the `store` setting, else keychain]'
             cand --color 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never'
             cand --force 'Replace the local connection of the same user, org and app (or holding the alias), without revoking anything'
             cand --json 'Print the new connection as JSON'

@@ -154,7 +154,7 @@ complete -c sfconnect -n "__fish_sfconnect_using_subcommand api" -s h -l help -d
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -l alias -d 'Name for the connection [default: the Salesforce username]' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -l file -d 'Read the URL (or the sf CLI\'s JSON) from this file instead of stdin' -r -F
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -l from-env -d 'Read the URL (or the sf CLI\'s JSON) from this environment variable (its name, not its value)' -r
-complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -l store -d 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot) or file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) [default: $SFCONNECT_STORE, else the `store` setting, else keychain]' -r -f -a "keychain\t''
+complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -l store -d 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot), file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) or vault (OpenBao / HashiCorp Vault, shared by several machines; docs/vault.md) [default: $SFCONNECT_STORE, else the `store` setting, else keychain]' -r -f -a "keychain\t''
 keyutils\t''
 file\t''"
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'

@@ -27,6 +27,8 @@ pub fn run(ctx: &Context, args: MigrateArgs) -> Result<()> {
     // Under the connection's lock, so no refresh stores a rotated refresh
     // token in the old store after we copied the one it replaces.
     let (_lock, connection) = lock::lock(ctx, named)?;
+    // Out of the vault: its lease too, so no other machine does either.
+    let _lease = crate::vault::refresh::lease_for_change(ctx, &connection)?;
     if connection.store == to {
         output::note(&format!(
             "{} is already in the {} store",

@@ -167,6 +167,11 @@ fn revoke_one(ctx: &Context, http: Option<&Http>, connection: &Connection) -> Re
     // the token revoked is the one it stored, not the one it rotated away.
     let (_lock, entry) = lock::lock_if_named(ctx, connection)?;
     let connection = &entry;
+    // In the vault: its lease too, so no other machine refreshes either.
+    let _lease = match http {
+        Some(_) => crate::vault::refresh::lease_for_change(ctx, connection)?,
+        None => None,
+    };
     let store = ctx.store_of(connection);
     let outcome = match http {
         None => Outcome::LocalOnly,

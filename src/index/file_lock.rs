@@ -99,7 +99,7 @@ fn wait(file: File, path: &Path, what: &str, timeout: Duration) -> Result<File> 
 }
 
 /// `SFCONNECT_LOCK_TIMEOUT`: whole seconds, 0 for not waiting at all.
-fn timeout() -> Result<Duration> {
+pub(crate) fn timeout() -> Result<Duration> {
     match settings::LOCK_TIMEOUT.value() {
         None => Ok(Duration::from_secs(DEFAULT_TIMEOUT_SECS)),
         Some(value) if value.trim().is_empty() => Ok(Duration::from_secs(DEFAULT_TIMEOUT_SECS)),

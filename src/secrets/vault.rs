@@ -131,6 +131,9 @@ impl SecretStore for VaultStore {
         let (client, config) = self.session()?;
         shared::remove(&client, &config.prefix, id)?;
         client.delete_all(&shared::secret_path(&config.prefix, id))?;
+        // Its refresh lease goes with it (`vault::lease`); a holder still
+        // refreshing finds the secret gone when it writes, and stores nothing.
+        client.delete_all(&crate::vault::lease::lease_path(&config.prefix, id))?;
         self.versions().remove(id);
         Ok(())
     }

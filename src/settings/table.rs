@@ -120,8 +120,8 @@ table! {
         read_by_clap: false,
         config_key: None,
         default: Some("30"),
-        help: "Seconds a command waits for another sfconnect's lock on a connection or file \
-               (0: do not wait; at most 86400)",
+        help: "Seconds a command waits for another sfconnect's lock on a connection or file, \
+               or for a vault connection's refresh lease (0: do not wait; at most 86400)",
     };
     HTTP_TIMEOUT = Setting {
         env: "SFCONNECT_HTTP_TIMEOUT",

@@ -26,13 +26,14 @@ use crate::salesforce::errors::is_app_blocked;
 use crate::salesforce::hosts::{PRODUCTION, SANDBOX};
 use crate::salesforce::http::Http;
 use crate::salesforce::oauth::{AppConfig, PLATFORM_CLI, Tokens};
-use crate::secrets::SecretStore;
 use crate::secrets::client_secret::{self, ForRefresh};
 use crate::secrets::credential::{self, Credential, Entry};
 use crate::secrets::secret::Secret;
+use crate::secrets::{SecretStore, StoreKind};
 use crate::settings;
 use crate::tokens::fast_cache::{self, FastCache};
 use crate::tokens::lock;
+use crate::vault::refresh::VaultRefresh;
 use chrono::{DateTime, SubsecRound, Utc};
 use std::time::{Duration, Instant};
 
@@ -154,28 +155,55 @@ pub fn obtain(ctx: &Context, connection: &Connection, freshness: Freshness) -> R
     ));
     let store = ctx.store_of(connection);
     let current = stored(store.as_ref(), connection)?;
-    let read_before_the_lock = seen.is_some();
-    let refreshed_meanwhile =
-        seen.is_none_or(|seen| seen.access_issued_at_ms != current.access_issued_at_ms);
-    if (refreshed_meanwhile || !freshness.force)
-        && let Some(access) = young(connection, &current, freshness.max_age)
-    {
-        if read_before_the_lock {
-            output::debug(&format!(
-                "{alias}: another process refreshed it while we waited"
-            ));
-        }
-        debug_cache_hit(&access);
+    if let Some(access) = refreshed_meanwhile(connection, seen.as_ref(), &current, freshness) {
         fast_cache::remember(fast.as_ref(), connection, &access);
         note_use(ctx, connection);
         return Ok(access);
     }
-    // A failed refresh drops the copy too: the token was asked to be
-    // replaced, and a connection Salesforce now calls dead has none to serve.
-    let access = mint(ctx, store.as_ref(), connection, current)
-        .inspect_err(|_| fast_cache::forget(fast.as_ref(), connection))?;
-    fast_cache::remember(fast.as_ref(), connection, &access);
-    Ok(access)
+    if connection.store != StoreKind::Vault {
+        // A failed refresh drops the copy too: the token was asked to be
+        // replaced, and a connection Salesforce now calls dead has none to
+        // serve.
+        let access = mint(ctx, store.as_ref(), connection, current)
+            .inspect_err(|_| fast_cache::forget(fast.as_ref(), connection))?;
+        fast_cache::remember(fast.as_ref(), connection, &access);
+        return Ok(access);
+    }
+    // In the vault, other machines may refresh too: the lease they all see,
+    // then the same re-read under it (`vault::refresh`).
+    let mut vault = VaultRefresh::begin(ctx, connection)?;
+    let current = stored(vault.store(), connection)?;
+    if let Some(access) = refreshed_meanwhile(connection, seen.as_ref(), &current, freshness) {
+        note_use(ctx, connection);
+        return Ok(access);
+    }
+    vault.before_presenting()?;
+    mint(ctx, vault.store(), connection, current)
+        .map_err(|err| vault.explain(err, connection, &relink_command(connection)))
+}
+
+/// The cached access token another process (or machine) stored while we
+/// waited for the lock or lease, when it is young enough; with `--fresh`,
+/// only one issued since we first looked. When we had not looked before
+/// the lock (no kernel-keyring copy: the keychain is read under it), a
+/// young token is simply the cache.
+fn refreshed_meanwhile(
+    connection: &Connection,
+    seen: Option<&Entry>,
+    current: &Entry,
+    freshness: Freshness,
+) -> Option<Access> {
+    let changed = seen.is_none_or(|seen| seen.access_issued_at_ms != current.access_issued_at_ms);
+    let access =
+        young(connection, current, freshness.max_age).filter(|_| changed || !freshness.force)?;
+    if seen.is_some() {
+        output::debug(&format!(
+            "{}: another process refreshed it while we waited",
+            connection.alias
+        ));
+    }
+    debug_cache_hit(&access);
+    Some(access)
 }
 
 /// `revoked` or `blocked` when that is the last verdict on record.

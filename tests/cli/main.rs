@@ -52,3 +52,4 @@ mod support;
 mod token;
 mod trust;
 mod vault;
+mod vault_lease;

@@ -33,6 +33,12 @@ fn needed(config: &VaultConfig) -> Vec<(String, &'static [&'static str])> {
             &["delete"],
         ),
         (format!("{mount}/metadata/{prefix}/connections"), &["list"]),
+        // The refresh lease (`vault::lease`): taken, renewed, released; destroyed by revoke.
+        (
+            format!("{mount}/data/{prefix}/leases/ID"),
+            &["create", "read", "update"],
+        ),
+        (format!("{mount}/metadata/{prefix}/leases/ID"), &["delete"]),
     ]
 }
 

@@ -7,6 +7,12 @@
 //! answer until the test opens the gate. The test waits for the event it needs
 //! (`wait_until_holding`), does what it wants to race with the held command,
 //! and opens the gate. Once open it stays open.
+//!
+//! A gate made by `FakeSalesforce::hold_unhandled` holds matching requests
+//! *before* handling them instead: as if the request had not reached
+//! Salesforce yet. What it held is never handled: when the gate opens, each
+//! held request is answered 503 untouched (its sender is usually dead by
+//! then), and later requests pass through as usual.
 
 use std::fmt;
 use std::sync::{Condvar, Mutex};
@@ -20,6 +26,8 @@ const PATIENCE: Duration = Duration::from_secs(60);
 pub struct Gate {
     path: String,
     grant_type: Option<String>,
+    /// Held before handling (and then never handled), not after.
+    pub(super) before_handling: bool,
     state: Mutex<Held>,
     changed: Condvar,
 }
@@ -45,10 +53,11 @@ impl fmt::Debug for Gate {
 impl Gate {
     /// A closed gate on every request whose path starts with `path`, and, when
     /// `grant_type` is given, whose form has that `grant_type`.
-    pub(super) fn new(path: &str, grant_type: Option<&str>) -> Gate {
+    pub(super) fn new(path: &str, grant_type: Option<&str>, before_handling: bool) -> Gate {
         Gate {
             path: path.to_string(),
             grant_type: grant_type.map(str::to_string),
+            before_handling,
             state: Mutex::new(Held::default()),
             changed: Condvar::new(),
         }
@@ -62,18 +71,23 @@ impl Gate {
                 .is_none_or(|g| rq.form("grant_type") == Some(g))
     }
 
-    /// Called by a worker with a matching request already handled: counts it
-    /// and waits for the gate to open.
-    pub(super) fn hold(&self) {
+    /// Called by a worker with a matching request (already handled, unless
+    /// `before_handling`): counts it and waits for the gate to open. Whether
+    /// it was held at all (false once the gate is open).
+    pub(super) fn hold(&self) -> bool {
         let mut held = lock(&self.state);
         held.count += 1;
         self.changed.notify_all();
+        if held.open {
+            return false;
+        }
         while !held.open {
             held = self
                 .changed
                 .wait(held)
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
         }
+        true
     }
 
     /// Waits until `n` matching answers have been held; panics after a

@@ -141,13 +141,34 @@ pub(super) fn serve(shared: &Shared, request: RawRequest) -> RawResponse {
     let (incoming, recorded) = read_request(request);
     lock(&shared.state).requests.push(recorded);
     let knobs = lock(&shared.knobs).clone();
+    // Every matching gate holds it (no short-circuit): each counts it.
+    let mut unhandled = false;
+    for gate in knobs
+        .holds
+        .iter()
+        .filter(|g| g.before_handling && g.matches(&incoming))
+    {
+        unhandled |= gate.hold();
+    }
+    if unhandled {
+        return Reply::new(
+            503,
+            JSON,
+            r#"[{"message":"held, never handled","errorCode":"SERVER_UNAVAILABLE"}]"#,
+        )
+        .into_raw();
+    }
     let mut reply = route(shared, &knobs, &incoming);
     // Salesforce dates every answer; the JWT tests skew the fake's clock
     // and read the offset from this header.
     let now = chrono::Utc::now() + chrono::Duration::seconds(knobs.headless.clock_skew_secs);
     let date = now.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
     reply.headers.push(("Date", date));
-    for gate in knobs.holds.iter().filter(|g| g.matches(&incoming)) {
+    for gate in knobs
+        .holds
+        .iter()
+        .filter(|g| !g.before_handling && g.matches(&incoming))
+    {
         gate.hold();
     }
     reply.into_raw()

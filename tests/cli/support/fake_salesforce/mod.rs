@@ -183,7 +183,17 @@ impl FakeSalesforce {
     /// Holds the answers to requests on `path` (and, when given, with this
     /// `grant_type`) after handling them, until the returned gate opens.
     pub fn hold_answers(&self, path: &str, grant_type: Option<&str>) -> Arc<Gate> {
-        let gate = Arc::new(Gate::new(path, grant_type));
+        let gate = Arc::new(Gate::new(path, grant_type, false));
+        self.knobs().holds.push(Arc::clone(&gate));
+        gate
+    }
+
+    /// Holds requests on `path` (and, when given, with this `grant_type`)
+    /// *before* handling them: nothing they ask for happens (no refresh
+    /// token rotates). When the gate opens, what it held is answered 503
+    /// unhandled; later requests pass.
+    pub fn hold_unhandled(&self, path: &str, grant_type: Option<&str>) -> Arc<Gate> {
+        let gate = Arc::new(Gate::new(path, grant_type, true));
         self.knobs().holds.push(Arc::clone(&gate));
         gate
     }
