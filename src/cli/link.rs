@@ -79,7 +79,7 @@ pub struct LinkArgs {
         long,
         help = settings::STORE.flag_help(),
         value_name = "STORE",
-        value_parser = ["keychain", "keyutils", "file", "vault"]
+        value_parser = crate::secrets::StoreKind::NAMES
     )]
     pub store: Option<String>,
 

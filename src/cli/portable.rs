@@ -41,7 +41,7 @@ pub struct ImportArgs {
         long,
         help = settings::STORE.flag_help(),
         value_name = "STORE",
-        value_parser = ["keychain", "keyutils", "file"]
+        value_parser = crate::secrets::StoreKind::NAMES
     )]
     pub store: Option<String>,
 

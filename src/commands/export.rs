@@ -27,7 +27,8 @@ use std::io::IsTerminal;
 pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
     let ExportFormat::SfdxUrl = args.format;
     let index = ctx.registry.load()?;
-    let connection = index.resolve(args.alias.as_deref())?;
+    // A connection shared through a vault is found there from any machine.
+    let connection = &crate::vault::shared::resolve(ctx, &index, args.alias.as_deref())?;
     let alias = &connection.alias;
     if !connection.kind.uses_refresh_token() {
         return Err(no_refresh_token(connection));

@@ -88,6 +88,9 @@ impl StoreKind {
     /// checked apart, and only when sfconnect is told to use it.
     pub const ALL: [StoreKind; 3] = [StoreKind::Keychain, StoreKind::Keyutils, StoreKind::File];
 
+    /// Every name `--store` takes (the vault included), for clap.
+    pub const NAMES: [&'static str; 4] = ["keychain", "keyutils", "file", "vault"];
+
     pub fn name(self) -> &'static str {
         match self {
             StoreKind::Keychain => "keychain",
@@ -273,6 +276,9 @@ mod tests {
         assert_eq!(StoreKind::parse("keyutils").unwrap(), StoreKind::Keyutils);
         assert_eq!(StoreKind::parse("vault").unwrap(), StoreKind::Vault);
         assert!(StoreKind::parse("plaintext").is_err());
+        for name in StoreKind::NAMES {
+            assert_eq!(StoreKind::parse(name).unwrap().name(), name);
+        }
         for kind in StoreKind::ALL {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.name()));

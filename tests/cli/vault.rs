@@ -570,3 +570,40 @@ fn a_write_after_another_machine_wrote_overwrites_nothing() {
         "version 2 stands"
     );
 }
+
+#[test]
+fn an_imported_connection_is_shared_and_export_needs_force() {
+    let Some(vault) = bao::start("an_imported_connection_is_shared_and_export_needs_force") else {
+        return;
+    };
+    // A connection linked elsewhere (its own file store), handed over as an
+    // SFDX auth URL.
+    let source = Sandbox::new();
+    source.link(&["--alias", "laptop"]).expect(0);
+    let url = source
+        .run(&["export", "laptop", "--format", "sfdx-url"])
+        .expect(0)
+        .stdout;
+    let mut first = Sandbox::sharing(&source);
+    machine(&mut first, &vault);
+    first
+        .run_with_stdin(&["import", "--alias", "team", "--store", "vault"], &url)
+        .expect(0);
+    let id = first.connection("team")["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        vault.kv(&record_path(&id)).expect("the record is shared")["record"]["alias"],
+        "team"
+    );
+    // Another machine finds it, with no local state.
+    let second = second_machine(&first, &vault);
+    let token = second.run(&["token", "team", "--fresh"]).expect(0);
+    assert!(!token.stdout.trim().is_empty());
+    // One copy outside the vault could revoke the team's chain.
+    second
+        .run(&["export", "team", "--format", "sfdx-url"])
+        .expect_error(2, &["several machines share", "--force"]);
+    let forced = second
+        .run(&["export", "team", "--format", "sfdx-url", "--force"])
+        .expect(0);
+    assert!(forced.stdout.starts_with("force://"), "an SFDX auth URL");
+}

@@ -15,8 +15,8 @@ use crate::cli::ImportArgs;
 use crate::error::{Error, Result};
 use crate::index::connection::{Connection, Index};
 use crate::output;
-use crate::secrets::SecretStore;
 use crate::secrets::credential::{self, Entry};
+use crate::secrets::{SecretStore, StoreKind};
 use crate::tokens::lock;
 
 /// Stores `entry` and the record, and returns the record as entered (an
@@ -30,6 +30,15 @@ pub fn store(
 ) -> Result<Connection> {
     let _new = lock::lock_id(ctx, &connection.id, &connection.alias)?;
     credential::save(store, &connection.id, entry)?;
+    // A vault connection's record goes to the vault too, as `link`'s does,
+    // so that other machines find it; a failure deletes the secret (and
+    // with it anything written there), as a failed index write does.
+    let shared = connection.store == StoreKind::Vault;
+    if shared && let Err(err) = crate::vault::shared::share(ctx, connection) {
+        let _ = store.delete(&connection.id);
+        return Err(err);
+    }
+    let connection_alias_before = &connection.alias;
     let entered = ctx.registry.update(|index| {
         let mut connection = connection.clone();
         if args.alias.is_none()
@@ -56,6 +65,17 @@ pub fn store(
     };
     for old in &replaced {
         forget_secret(ctx, old);
+    }
+    // The alias was kept from the record it replaces: the shared record
+    // follows.
+    if shared
+        && connection.alias != *connection_alias_before
+        && let Err(err) = crate::vault::shared::share(ctx, &connection)
+    {
+        output::warn(&format!(
+            "the vault's record of {} could not be updated: {}",
+            connection.alias, err.message
+        ));
     }
     Ok(connection)
 }

@@ -61,7 +61,13 @@ fn an_endless_head_and_a_flood_of_idle_connections_stay_bounded_and_ours_links()
         peak < MEMORY_BOUND_KIB,
         "sfconnect's peak memory is {peak} KiB"
     );
-    assert!(sockets_of(pid) <= SOCKET_BOUND);
+    // An evicted connection is shut down at once, but its descriptor is
+    // closed by its reading thread when that thread next runs: under load
+    // that is a moment later, so wait for it rather than count mid-way.
+    wait_until(
+        "sfconnect holds at most 32 connections after the stream",
+        || sockets_of(pid) <= SOCKET_BOUND,
+    );
     waiting.link_genuinely(&sandbox);
     drop(idle);
 }
