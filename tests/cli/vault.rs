@@ -532,46 +532,6 @@ fn https_is_checked_against_vault_cacert() {
 /// Check-and-set on the version read: a machine whose refresh is answered
 /// after another wrote a newer version overwrites nothing, and says so.
 #[test]
-fn a_write_after_another_machine_wrote_overwrites_nothing() {
-    use crate::support::live::Live;
-    let Some(vault) = bao::start("a_write_after_another_machine_wrote_overwrites_nothing") else {
-        return;
-    };
-    let mut sandbox = Sandbox::new();
-    machine(&mut sandbox, &vault);
-    sandbox.link(&["--alias", "v"]).expect(0);
-    let id = sandbox.connection("v")["id"].as_str().unwrap().to_string();
-    let gate = sandbox.fake.hold_refresh_answers();
-    // It has read the secret (version 1) and waits for Salesforce.
-    let refresh = Live::start(sandbox.command(&["token", "v", "--fresh"]));
-    gate.wait_until_holding(1);
-    // Meanwhile another machine writes version 2.
-    let mut entry = vault.kv(&secret_path(&id)).unwrap();
-    let mut tokens: Value = serde_json::from_str(entry["entry"].as_str().unwrap()).unwrap();
-    tokens["access_token"] = Value::String("written-by-another-machine".into());
-    entry["entry"] = Value::String(tokens.to_string());
-    let (status, _) = vault.api(
-        "POST",
-        &format!("secret/data/{}", secret_path(&id)),
-        Some(json!({ "options": { "cas": 1 }, "data": entry })),
-    );
-    assert_eq!(status, 200);
-    gate.open();
-    refresh.finish().expect_error(
-        6,
-        &[
-            "another sfconnect wrote it meanwhile",
-            "nothing was overwritten",
-        ],
-    );
-    assert_eq!(
-        vault_tokens(&vault, &id)["access_token"],
-        "written-by-another-machine",
-        "version 2 stands"
-    );
-}
-
-#[test]
 fn an_imported_connection_is_shared_and_export_needs_force() {
     let Some(vault) = bao::start("an_imported_connection_is_shared_and_export_needs_force") else {
         return;
