@@ -13,7 +13,10 @@
 //!
 //! Import never revokes: the token may be the very approval the source, or
 //! a connection here, still uses. A token Salesforce refuses is exit 4 with
-//! nothing stored.
+//! nothing stored. The one token it may revoke is the one Salesforce
+//! rotated to during the check when the import then fails (a duplicate, a
+//! foreign instance URL): nobody else holds it, and left alone it would be
+//! a live token kept nowhere.
 
 mod input;
 mod keep;
@@ -29,8 +32,10 @@ use crate::report::ConnectionView;
 use crate::salesforce::http::Http;
 use crate::salesforce::identity;
 use crate::salesforce::oauth::{AppConfig, Tokens, host_of};
+use crate::salesforce::revoke;
 use crate::salesforce::sfdx_url::{self, AuthUrl};
 use crate::secrets::credential::{self, Credential};
+use crate::secrets::secret::Secret;
 use crate::secrets::{self, SecretStore, StoreKind};
 use chrono::{SubsecRound, Utc};
 
@@ -79,15 +84,14 @@ pub fn run(ctx: &Context, args: ImportArgs) -> Result<()> {
             "Salesforce rotated the refresh token: every other copy of this URL is now dead, the sf CLI's own included; sfconnect keeps the new token (log the sf CLI in again if it still needs this org)",
         );
     }
-    let after_rotation = |err: Error| {
-        match rotated {
-        Some(_) => err.reworded(|message| {
-            format!(
-                "{message}; Salesforce had already rotated the refresh token, so the URL is now dead: get a new one from a fresh login"
-            )
-        }),
+    // Past this point a failure stores nothing. With a rotation, the new
+    // token would then be live and held by nobody, the URL's copies being
+    // dead already: it is revoked, so that it neither stays usable nor keeps
+    // one of the user's five approvals (docs/salesforce-oauth.md §5). That
+    // revokes no copy anyone holds.
+    let after_rotation = |err: Error| match &rotated {
+        Some(new_token) => discard_rotated(&http, &url.login_url, new_token, err),
         None => err,
-    }
     };
     let connection =
         identify(&args, &http, &url, &mut tokens, store_kind).map_err(after_rotation)?;
@@ -104,6 +108,22 @@ pub fn run(ctx: &Context, args: ImportArgs) -> Result<()> {
     let connection =
         keep::store(ctx, &args, &connection, &entry, store.as_ref()).map_err(after_rotation)?;
     report(&args, &connection)
+}
+
+/// `err`, after revoking the rotated token that nothing will store, and
+/// saying what became of it.
+fn discard_rotated(http: &Http, login_url: &str, new_token: &Secret, err: Error) -> Error {
+    let fate = match revoke::revoke(http, login_url, new_token) {
+        Ok(_) => "the new token Salesforce rotated to was revoked, so it holds no approval",
+        Err(_) => {
+            "the new token Salesforce rotated to could not be revoked and expires unused (it holds one of the user's five approvals until then)"
+        }
+    };
+    err.reworded(|message| {
+        format!(
+            "{message}; Salesforce had already rotated the refresh token, so the URL is now dead, and {fate}: get a new URL from a fresh login"
+        )
+    })
 }
 
 /// The connection here whose stored refresh token is the URL's own, if

@@ -352,7 +352,16 @@ fn an_answer_naming_a_foreign_instance_is_refused_and_nothing_stored() {
     assert_eq!(sandbox.fake.requests().len(), 1);
     // With rotation, the error says what became of the URL.
     sandbox.fake.knobs().rotate_refresh_tokens = true;
-    import(&sandbox, &["--alias", "x"], &url).expect_error(5, &["the URL is now dead"]);
+    import(&sandbox, &["--alias", "x"], &url)
+        .expect_error(5, &["the URL is now dead", "rotated to was revoked"]);
     assert!(!sandbox.fake.is_refresh_token_live(&token));
+    // The token it rotated to, kept nowhere, is not left live either.
+    assert_eq!(
+        sandbox.fake.live_refresh_tokens(
+            crate::support::fake_salesforce::DEFAULT_USER_ID,
+            FAKE_CLIENT_ID
+        ),
+        Vec::<String>::new()
+    );
     assert_nothing_stored(&sandbox);
 }
