@@ -339,7 +339,7 @@ _sfconnect() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keychain keyutils file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keychain keyutils file vault" -- "${cur}"))
                     return 0
                     ;;
                 --color)

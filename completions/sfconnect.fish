@@ -156,7 +156,8 @@ complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -l file -d '
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -l from-env -d 'Read the URL (or the sf CLI\'s JSON) from this environment variable (its name, not its value)' -r
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -l store -d 'Where to keep the secret: keychain, keyutils (Linux kernel keyring, lost at reboot), file (0600; encrypted when SFCONNECT_STORE_PASSPHRASE_CMD is set) or vault (OpenBao / HashiCorp Vault, shared by several machines; docs/vault.md) [default: $SFCONNECT_STORE, else the `store` setting, else keychain]' -r -f -a "keychain\t''
 keyutils\t''
-file\t''"
+file\t''
+vault\t''"
 complete -c sfconnect -n "__fish_sfconnect_using_subcommand import" -l color -d 'When to colour: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t'Always colour, even into a pipe or file'
 never\t'Never colour'"
