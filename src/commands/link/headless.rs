@@ -31,6 +31,7 @@ use crate::salesforce::oauth::Tokens;
 use crate::salesforce::revoke::revoke;
 use crate::secrets::client_secret;
 use crate::secrets::credential::{self, Credential, Entry};
+use crate::secrets::exposed_file::{Exposure, exposure};
 use crate::secrets::secret::Secret;
 use crate::secrets::{SecretStore, StoreKind};
 use crate::tokens::headless::{bad_key, key_from_pem};
@@ -318,28 +319,17 @@ fn read_key_file(path: &Path) -> Result<RsaKey> {
     RsaKey::from_pem(&bytes).map_err(|bad| bad_key(&shown.to_string(), bad))
 }
 
-#[cfg(unix)]
 fn warn_if_exposed(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            output::warn(&format!(
-                "the private key {} can be read by {} (mode {mode:04o}); protect it: chmod 600 {}",
-                path.display(),
-                if mode & 0o007 != 0 {
-                    "other users"
-                } else {
-                    "its group"
-                },
-                path.display()
-            ));
-        }
+    if let Ok(meta) = std::fs::metadata(path)
+        && let Some(Exposure { mode, readers }) = exposure(&meta)
+    {
+        output::warn(&format!(
+            "the private key {} can be read by {readers} (mode {mode:04o}); protect it: chmod 600 {}",
+            path.display(),
+            path.display()
+        ));
     }
 }
-
-#[cfg(not(unix))]
-fn warn_if_exposed(_path: &Path) {}
 
 /// The whole of stdin, which must be a pipe or a file: typed on a
 /// terminal, a key or secret would be shown on the screen.
