@@ -54,7 +54,7 @@ fn warn_if_exposed(path: &Path) {
 }
 
 fn from_env(name: &str) -> Result<Secret> {
-    if name.is_empty() || name.contains('=') || name.contains('\0') {
+    if !settings::is_variable_name(name) {
         return Err(
             Error::usage(format!("--from-env {name:?} is not a variable name")).with_hint(
                 "pass the variable's name, e.g. --from-env SFDX_AUTH_URL, never its value",

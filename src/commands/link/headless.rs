@@ -34,6 +34,7 @@ use crate::secrets::credential::{self, Credential, Entry};
 use crate::secrets::exposed_file::{Exposure, exposure};
 use crate::secrets::secret::Secret;
 use crate::secrets::{SecretStore, StoreKind};
+use crate::settings;
 use crate::tokens::headless::{bad_key, key_from_pem};
 use crate::tokens::lock;
 use crate::tokens::retired;
@@ -364,7 +365,7 @@ fn read_stdin(flag: &str, what: &str) -> Result<Secret> {
 
 /// The value of a variable named by `--key-env` / `--secret-env`.
 fn read_env(name: &str, flag: &str, what: &str) -> Result<Secret> {
-    if name.is_empty() || name.contains('=') || name.contains('\0') {
+    if !settings::is_variable_name(name) {
         return Err(Error::usage(format!(
             "{flag} {name:?} is not a variable name"
         )));
