@@ -6,6 +6,7 @@
 //! with the key's name and what it accepts (exit 2), both by `sfconnect
 //! config set` and when a hand-edited file is read.
 
+use crate::cli::StoreFlag;
 use crate::error::{Error, Result};
 use crate::index::files;
 use crate::salesforce::hosts::parse_login_url;
@@ -213,6 +214,14 @@ pub fn default_store(settings: &Config) -> Result<StoreKind> {
             .with_hint("fix or unset SFCONNECT_STORE, or pass --store")
         }),
         None => StoreKind::parse(settings.get("store").unwrap_or("keychain")),
+    }
+}
+
+/// The store `--store` names, else the default one (`default_store`).
+pub fn chosen_store(flag: &StoreFlag, settings: &Config) -> Result<StoreKind> {
+    match &flag.name {
+        Some(name) => StoreKind::parse(name),
+        None => default_store(settings),
     }
 }
 

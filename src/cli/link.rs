@@ -73,15 +73,8 @@ pub struct LinkArgs {
     )]
     pub port: Vec<u16>,
 
-    // SFCONNECT_STORE is read by `config::default_store`, not clap, so that a
-    // bad value is reported as the variable, not as a bad --store flag.
-    #[arg(
-        long,
-        help = settings::STORE.flag_help(),
-        value_name = "STORE",
-        value_parser = crate::secrets::StoreKind::NAMES
-    )]
-    pub store: Option<String>,
+    #[command(flatten)]
+    pub store: super::StoreFlag,
 
     /// Name for the connection [default: the Salesforce username]
     #[arg(long, value_name = "NAME")]

@@ -12,6 +12,7 @@ mod keygen;
 mod link;
 mod portable;
 mod scripts;
+mod store_flag;
 mod tokens;
 
 pub use admin::*;
@@ -19,6 +20,7 @@ pub use keygen::*;
 pub use link::*;
 pub use portable::*;
 pub use scripts::*;
+pub use store_flag::StoreFlag;
 pub use tokens::*;
 
 use crate::output::ColorChoice;

@@ -2,7 +2,6 @@
 //! of sfconnect as the Salesforce CLI's SFDX auth URL.
 
 use super::complete::complete_alias;
-use crate::settings;
 use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
 
@@ -36,14 +35,8 @@ pub struct ImportArgs {
     #[arg(long, value_name = "VAR")]
     pub from_env: Option<String>,
 
-    // As for `link`: SFCONNECT_STORE is read by `config::default_store`.
-    #[arg(
-        long,
-        help = settings::STORE.flag_help(),
-        value_name = "STORE",
-        value_parser = crate::secrets::StoreKind::NAMES
-    )]
-    pub store: Option<String>,
+    #[command(flatten)]
+    pub store: super::StoreFlag,
 
     /// Replace the local connection of the same user, org and app (or holding the alias),
     /// without revoking anything

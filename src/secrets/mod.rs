@@ -12,6 +12,7 @@ pub mod access_cache;
 pub mod client_secret;
 pub mod credential;
 pub mod environment_credentials;
+pub mod exposed_file;
 mod file;
 pub(crate) mod keyring;
 #[cfg(target_os = "linux")]

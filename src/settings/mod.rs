@@ -110,6 +110,13 @@ pub fn named_by_user(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
+/// Whether a flag's argument can be a variable's name (`--from-env`,
+/// `--key-env`, `--secret-env`): not empty, and without the `=` or NUL no
+/// environment entry's name holds.
+pub fn is_variable_name(name: &str) -> bool {
+    !name.is_empty() && !name.contains('=') && !name.contains('\0')
+}
+
 /// The row whose config-file key is `key`: the variable that overrides it.
 pub fn for_config_key(key: &str) -> Option<&'static Setting> {
     ALL.iter().find(|s| s.config_key == Some(key))
@@ -118,6 +125,14 @@ pub fn for_config_key(key: &str) -> Option<&'static Setting> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_variable_name_is_told_from_a_value() {
+        assert!(is_variable_name("SFDX_AUTH_URL"));
+        assert!(!is_variable_name(""));
+        assert!(!is_variable_name("SFDX_AUTH_URL=force://x@y"));
+        assert!(!is_variable_name("A\0B"));
+    }
 
     /// The table's defaults are text for people; the code's are typed
     /// constants where the value is used. They must say the same.

@@ -206,14 +206,7 @@ impl VaultClient {
             // A deleted or destroyed version answers 404 with its metadata.
             404 => return Ok(None),
             403 => return Err(self.denied(&api, "read")),
-            status => {
-                return Err(errors::refused(
-                    &self.label,
-                    &format!("read {api}"),
-                    status,
-                    &errors::messages(&reply.body),
-                ));
-            }
+            _ => return Err(self.refused(&format!("read {api}"), &reply)),
         }
         #[derive(Deserialize)]
         struct Answer {
@@ -269,14 +262,7 @@ impl VaultClient {
             400 if errors::is_cas_mismatch(&reply.body) => return Ok(Err(CasConflict)),
             404 if errors::is_no_route(&reply.body) => return Err(self.no_mount()),
             403 => return Err(self.denied(&api, if cas == Some(0) { "create" } else { "update" })),
-            status => {
-                return Err(errors::refused(
-                    &self.label,
-                    &format!("write {api}"),
-                    status,
-                    &errors::messages(&reply.body),
-                ));
-            }
+            _ => return Err(self.refused(&format!("write {api}"), &reply)),
         }
         #[derive(Deserialize)]
         struct Answer {
@@ -304,12 +290,7 @@ impl VaultClient {
             200 | 204 | 404 if !errors::is_no_route(&reply.body) => Ok(()),
             404 => Err(self.no_mount()),
             403 => Err(self.denied(&api, "delete")),
-            status => Err(errors::refused(
-                &self.label,
-                &format!("delete {api}"),
-                status,
-                &errors::messages(&reply.body),
-            )),
+            _ => Err(self.refused(&format!("delete {api}"), &reply)),
         }
     }
 
@@ -323,14 +304,7 @@ impl VaultClient {
             404 if errors::is_no_route(&reply.body) => return Err(self.no_mount()),
             404 => return Ok(Vec::new()),
             403 => return Err(self.denied(&api, "list")),
-            status => {
-                return Err(errors::refused(
-                    &self.label,
-                    &format!("list {api}"),
-                    status,
-                    &errors::messages(&reply.body),
-                ));
-            }
+            _ => return Err(self.refused(&format!("list {api}"), &reply)),
         }
         #[derive(Deserialize)]
         struct Answer {
@@ -352,14 +326,7 @@ impl VaultClient {
         match reply.status {
             200 => {}
             401 | 403 => return Err(errors::token_refused(&self.label, &self.token_source)),
-            status => {
-                return Err(errors::refused(
-                    &self.label,
-                    "look up its token",
-                    status,
-                    &errors::messages(&reply.body),
-                ));
-            }
+            _ => return Err(self.refused("look up its token", &reply)),
         }
         #[derive(Deserialize)]
         struct Answer {
@@ -391,14 +358,7 @@ impl VaultClient {
         match reply.status {
             200 => {}
             401 | 403 => return Err(errors::token_refused(&self.label, &self.token_source)),
-            status => {
-                return Err(errors::refused(
-                    &self.label,
-                    "list its token's capabilities",
-                    status,
-                    &errors::messages(&reply.body),
-                ));
-            }
+            _ => return Err(self.refused("list its token's capabilities", &reply)),
         }
         #[derive(Deserialize)]
         struct Answer {
@@ -441,14 +401,7 @@ impl VaultClient {
                     "no such mount, or the token may use nothing on it",
                 ));
             }
-            status => {
-                return Err(errors::refused(
-                    &self.label,
-                    &format!("describe the mount {}", self.mount),
-                    status,
-                    &errors::messages(&reply.body),
-                ));
-            }
+            _ => return Err(self.refused(&format!("describe the mount {}", self.mount), &reply)),
         }
         #[derive(Deserialize)]
         struct Answer {
@@ -577,6 +530,16 @@ impl VaultClient {
             Err(token_error) => token_error,
             Ok(_) => errors::permission_denied(&self.label, api, capability),
         }
+    }
+
+    /// Any other answer: the vault refused `action`, with its own messages.
+    fn refused(&self, action: &str, reply: &Reply) -> Error {
+        errors::refused(
+            &self.label,
+            action,
+            reply.status,
+            &errors::messages(&reply.body),
+        )
     }
 
     fn no_mount(&self) -> Error {

@@ -6,48 +6,12 @@
 use super::client::VaultClient;
 use super::config::{Auth, VaultConfig};
 use super::lease::{Lease, Terms};
+use super::scripted::{Scripted, in_order};
 use crate::error::Exit;
 use crate::secrets::secret::Secret;
-use serde_json::{Value, json};
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use serde_json::json;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// A vault answering from a script, in order; records (method, body).
-struct Scripted {
-    addr: String,
-    seen: Arc<Mutex<Vec<(String, Value)>>>,
-}
-
-fn scripted(answers: Vec<(u16, String)>) -> Scripted {
-    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
-    let addr = format!("http://{}", server.server_addr().to_ip().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = seen.clone();
-    let mut answers = VecDeque::from(answers);
-    std::thread::spawn(move || {
-        for mut request in server.incoming_requests() {
-            let mut body = String::new();
-            let _ = request.as_reader().read_to_string(&mut body);
-            log.lock().unwrap().push((
-                request.method().to_string(),
-                serde_json::from_str(&body).unwrap_or(Value::Null),
-            ));
-            let (status, text) = answers
-                .pop_front()
-                .unwrap_or((500, r#"{"errors":["unscripted"]}"#.into()));
-            let response = tiny_http::Response::from_string(text)
-                .with_status_code(status)
-                .with_header(
-                    "Date: Mon, 30 Nov 2026 21:31:06 GMT"
-                        .parse::<tiny_http::Header>()
-                        .unwrap(),
-                );
-            let _ = request.respond(response);
-        }
-    });
-    Scripted { addr, seen }
-}
 
 fn client(addr: &str) -> Arc<VaultClient> {
     let config = VaultConfig {
@@ -111,7 +75,7 @@ fn a_free_lease_is_created_with_cas_0_and_released_by_a_tombstone_on_its_version
     let mut script = answers(vec![ABSENT]);
     script.push(written(1, "2026-11-30T21:31:06.5Z"));
     script.push(written(2, "2026-11-30T21:31:07Z"));
-    let vault = scripted(script);
+    let vault = in_order(script);
     let mut lease = take(&vault, Duration::ZERO).unwrap();
     assert!(lease.took_over().is_none());
     // 91 s from 21:31:06.5 by the vault's clock: no renewal needed.
@@ -120,7 +84,7 @@ fn a_free_lease_is_created_with_cas_0_and_released_by_a_tombstone_on_its_version
     drop(lease);
     let seen = vault.seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 3);
-    let (take, release) = (&seen[1].1, &seen[2].1);
+    let (take, release) = (&seen[1].json(), &seen[2].json());
     assert_eq!(take["options"]["cas"], 0, "created only if absent");
     assert_eq!(take["data"]["state"], "held");
     assert_eq!(take["data"]["pid"], std::process::id());
@@ -133,7 +97,7 @@ fn a_free_lease_is_created_with_cas_0_and_released_by_a_tombstone_on_its_version
 #[test]
 fn a_lapsed_lease_is_taken_over_with_cas_on_its_version() {
     // Written 90 s before the vault's clock says now, for 90 s: lapsed.
-    let vault = scripted(vec![
+    let vault = in_order(vec![
         held_by_b7(5, "2026-11-30T21:29:36Z"),
         written(6, "2026-11-30T21:31:06Z"),
         written(7, "2026-11-30T21:31:06Z"),
@@ -141,13 +105,13 @@ fn a_lapsed_lease_is_taken_over_with_cas_on_its_version() {
     let lease = take(&vault, Duration::ZERO).unwrap();
     let previous = lease.took_over().expect("took over");
     assert_eq!((previous.host.as_str(), previous.pid), ("b7", 9));
-    assert_eq!(vault.seen.lock().unwrap()[1].1["options"]["cas"], 5);
+    assert_eq!(vault.seen.lock().unwrap()[1].json()["options"]["cas"], 5);
 }
 
 #[test]
 fn a_held_lease_is_not_taken_and_a_wait_of_zero_names_its_holder() {
     // Written a second ago by the vault's clock: 89 s left.
-    let vault = scripted(vec![held_by_b7(5, "2026-11-30T21:31:05Z")]);
+    let vault = in_order(vec![held_by_b7(5, "2026-11-30T21:31:05Z")]);
     let err = take(&vault, Duration::ZERO).err().expect("not taken");
     assert_eq!(err.exit, Exit::Network);
     assert!(
@@ -167,14 +131,22 @@ fn too_little_lease_left_is_renewed_before_a_token_is_presented() {
     script.push(written(1, "2026-11-30T21:30:00Z"));
     script.push(written(2, "2026-11-30T21:31:06Z"));
     script.push(written(3, "2026-11-30T21:31:07Z"));
-    let vault = scripted(script);
+    let vault = in_order(script);
     let mut lease = take(&vault, Duration::ZERO).unwrap();
     lease.ensure_presentable(Instant::now()).unwrap();
     drop(lease);
     let seen = vault.seen.lock().unwrap().clone();
-    assert_eq!(seen[2].1["options"]["cas"], 1, "renewed on our version");
-    assert_eq!(seen[2].1["data"]["state"], "held");
-    assert_eq!(seen[3].1["options"]["cas"], 2, "released on the renewal");
+    assert_eq!(
+        seen[2].json()["options"]["cas"],
+        1,
+        "renewed on our version"
+    );
+    assert_eq!(seen[2].json()["data"]["state"], "held");
+    assert_eq!(
+        seen[3].json()["options"]["cas"],
+        2,
+        "released on the renewal"
+    );
 }
 
 #[test]
@@ -182,7 +154,7 @@ fn a_lease_lost_before_its_renewal_presents_nothing_and_releases_nothing() {
     let mut script = answers(vec![ABSENT]);
     script.push(written(1, "2026-11-30T21:29:00Z"));
     script.push((CONFLICT.0, CONFLICT.1.to_string()));
-    let vault = scripted(script);
+    let vault = in_order(script);
     let mut lease = take(&vault, Duration::ZERO).unwrap();
     let err = lease.ensure_presentable(Instant::now()).unwrap_err();
     assert_eq!(err.exit, Exit::SecretStore);

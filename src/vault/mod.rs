@@ -20,4 +20,6 @@ pub mod shared;
 #[cfg(test)]
 mod lease_tests;
 #[cfg(test)]
+mod scripted;
+#[cfg(test)]
 mod tests;

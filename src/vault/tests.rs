@@ -4,65 +4,10 @@
 
 use super::client::{CasConflict, VaultClient};
 use super::config::{Auth, VaultConfig};
+use super::scripted::scripted;
 use crate::error::Exit;
 use crate::secrets::secret::Secret;
 use serde_json::{Map, Value, json};
-use std::sync::{Arc, Mutex};
-
-#[derive(Debug, Clone)]
-struct Seen {
-    method: String,
-    url: String,
-    token: Option<String>,
-    namespace: Option<String>,
-    body: String,
-}
-
-/// A server answering each request with `answer(method, url)`: (status, body).
-struct Scripted {
-    addr: String,
-    seen: Arc<Mutex<Vec<Seen>>>,
-}
-
-fn scripted(answer: impl Fn(&str, &str) -> (u16, String) + Send + 'static) -> Scripted {
-    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
-    let addr = format!("http://{}", server.server_addr().to_ip().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = seen.clone();
-    std::thread::spawn(move || {
-        for mut request in server.incoming_requests() {
-            let header = |name: &'static str| {
-                request
-                    .headers()
-                    .iter()
-                    .find(|h| h.field.equiv(name))
-                    .map(|h| h.value.to_string())
-            };
-            let (token, namespace) = (header("X-Vault-Token"), header("X-Vault-Namespace"));
-            let mut body = String::new();
-            let _ = request.as_reader().read_to_string(&mut body);
-            let method = request.method().to_string();
-            let url = request.url().to_string();
-            log.lock().unwrap().push(Seen {
-                method: method.clone(),
-                url: url.clone(),
-                token,
-                namespace,
-                body,
-            });
-            let (status, text) = answer(&method, &url);
-            let response = tiny_http::Response::from_string(text)
-                .with_status_code(status)
-                .with_header(
-                    "Date: Mon, 30 Nov 2026 21:31:06 GMT"
-                        .parse::<tiny_http::Header>()
-                        .unwrap(),
-                );
-            let _ = request.respond(response);
-        }
-    });
-    Scripted { addr, seen }
-}
 
 fn config(addr: &str, auth: Auth) -> VaultConfig {
     VaultConfig {

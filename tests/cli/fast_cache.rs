@@ -10,7 +10,7 @@
 //! instead with SFCONNECT_TEST_REQUIRE_KEYCHAIN=1 or
 //! SFCONNECT_TEST_REQUIRE_KEYUTILS=1 (as in CI, `.ci/run`).
 
-use crate::keychain::{keychain_available, secret_tool_lookup};
+use crate::keychain::{keychain_available, linked_on_the_keychain, secret_tool_lookup};
 use crate::support::keyring;
 use crate::support::leak_checks::assert_no_secret;
 use crate::support::live::Live;
@@ -43,14 +43,7 @@ fn keychain_sandbox() -> Option<Sandbox> {
         );
         return None;
     }
-    let mut sandbox = Sandbox::new();
-    sandbox.set_env("SFCONNECT_STORE", "keychain");
-    sandbox.set_env(
-        "DBUS_SESSION_BUS_ADDRESS",
-        &std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap(),
-    );
-    sandbox.link(&["--alias", "kc"]).expect(0);
-    Some(sandbox)
+    Some(linked_on_the_keychain("kc"))
 }
 
 fn keyctl(op: u32, a: libc::c_ulong, b: libc::c_ulong, c: libc::c_ulong) -> libc::c_long {

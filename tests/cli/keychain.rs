@@ -18,6 +18,19 @@ pub(crate) fn secret_tool_lookup(id: &str) -> Option<String> {
         .then(|| String::from_utf8(out.stdout).unwrap())
 }
 
+/// A sandbox whose store is the real keychain (this process's D-Bus
+/// session), with `alias` linked there.
+pub(crate) fn linked_on_the_keychain(alias: &str) -> Sandbox {
+    let mut sandbox = Sandbox::new();
+    sandbox.set_env("SFCONNECT_STORE", "keychain");
+    sandbox.set_env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        &std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap(),
+    );
+    sandbox.link(&["--alias", alias]).expect(0);
+    sandbox
+}
+
 pub(crate) fn keychain_available() -> bool {
     std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
         && Command::new("secret-tool")
@@ -36,13 +49,7 @@ fn link_list_revoke_through_the_os_keychain() {
         eprintln!("SKIPPED: no Secret Service here (set up as .ci/run does to run this test)");
         return;
     }
-    let mut sandbox = Sandbox::new();
-    sandbox.set_env("SFCONNECT_STORE", "keychain");
-    sandbox.set_env(
-        "DBUS_SESSION_BUS_ADDRESS",
-        &std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap(),
-    );
-    sandbox.link(&["--alias", "kc"]).expect(0);
+    let sandbox = linked_on_the_keychain("kc");
     let connection = sandbox.connections().remove(0);
     assert_eq!(connection["store"], "keychain");
     let id = connection["id"].as_str().unwrap();

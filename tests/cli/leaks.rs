@@ -665,10 +665,7 @@ fn the_vault_store_leaks_nothing_on_any_path() {
         return;
     };
     let (mut sandbox, out) = scenario();
-    for (key, value) in vault.env() {
-        sandbox.set_env(key, &value);
-    }
-    sandbox.set_env("SFCONNECT_STORE", "vault");
+    vault.configure(&mut sandbox);
     let mut scan = Scan::new(&sandbox);
     scan.link(&["--alias", "prod", "--json"], &[0]);
     scan.run(&["token", "prod"], &[0]);

@@ -10,19 +10,11 @@ use serde_json::{Value, json};
 use std::io::ErrorKind;
 use std::net::TcpListener;
 
-/// A machine told to use the vault, with the root token.
-fn machine(sandbox: &mut Sandbox, vault: &Bao) {
-    for (key, value) in vault.env() {
-        sandbox.set_env(key, &value);
-    }
-    sandbox.set_env("SFCONNECT_STORE", "vault");
-}
-
 /// A second machine: its own config dir and HOME, the same Salesforce and
 /// vault.
 fn second_machine(first: &Sandbox, vault: &Bao) -> Sandbox {
     let mut other = Sandbox::sharing(first);
-    machine(&mut other, vault);
+    vault.configure(&mut other);
     other
 }
 
@@ -34,14 +26,6 @@ fn record_path(id: &str) -> String {
     format!("sfconnect/connections/{id}")
 }
 
-/// The tokens a vault entry holds.
-fn vault_tokens(vault: &Bao, id: &str) -> Value {
-    let data = vault
-        .kv(&secret_path(id))
-        .expect("the secret is in the vault");
-    serde_json::from_str(data["entry"].as_str().unwrap()).unwrap()
-}
-
 #[test]
 fn link_in_the_vault_then_use_and_revoke_it_from_a_second_machine() {
     let Some(vault) = bao::start("link_in_the_vault_then_use_and_revoke_it_from_a_second_machine")
@@ -49,7 +33,7 @@ fn link_in_the_vault_then_use_and_revoke_it_from_a_second_machine() {
         return;
     };
     let mut first = Sandbox::new();
-    machine(&mut first, &vault);
+    vault.configure(&mut first);
     first
         .link(&["--alias", "shared", "--store", "vault"])
         .expect(0);
@@ -58,7 +42,7 @@ fn link_in_the_vault_then_use_and_revoke_it_from_a_second_machine() {
     let id = connection["id"].as_str().unwrap().to_string();
     // Nothing secret on this machine; the secret and the record in the vault.
     assert!(!first.config_dir().join("secrets.json").exists());
-    let tokens = vault_tokens(&vault, &id);
+    let tokens = vault.tokens_of(&id);
     let refresh = tokens["refresh_token"].as_str().unwrap().to_string();
     assert!(first.fake.is_refresh_token_live(&refresh));
     let record = vault.kv(&record_path(&id)).expect("the record is shared");
@@ -96,7 +80,7 @@ fn link_in_the_vault_then_use_and_revoke_it_from_a_second_machine() {
     let fresh = second.run(&["token", "shared", "--fresh"]).expect(0);
     assert_ne!(fresh.stdout.trim(), cached);
     assert_eq!(
-        vault_tokens(&vault, &id)["access_token"].as_str().unwrap(),
+        vault.tokens_of(&id)["access_token"].as_str().unwrap(),
         fresh.stdout.trim()
     );
     assert_eq!(
@@ -137,7 +121,7 @@ fn link_in_the_vault_then_use_and_revoke_it_from_a_second_machine() {
 
     // Revoked from the second machine: at Salesforce, and every version of
     // the secret and the record destroyed in the vault.
-    let live = vault_tokens(&vault, &id)["refresh_token"]
+    let live = vault.tokens_of(&id)["refresh_token"]
         .as_str()
         .unwrap()
         .to_string();
@@ -181,7 +165,7 @@ fn migrate_into_the_vault_and_back() {
         sandbox.stored_tokens(&id).is_none(),
         "the local copy is gone"
     );
-    let moved = vault_tokens(&vault, &id);
+    let moved = vault.tokens_of(&id);
     assert_eq!(moved["refresh_token"], before["refresh_token"]);
     assert!(vault.kv(&record_path(&id)).is_some());
     sandbox.run(&["token", "prod", "--fresh"]).expect(0);
@@ -200,7 +184,7 @@ fn a_sealed_vault_is_exit_6_and_the_list_still_shows_local_connections() {
         return;
     };
     let mut sandbox = Sandbox::new();
-    machine(&mut sandbox, &vault);
+    vault.configure(&mut sandbox);
     sandbox
         .link(&["--alias", "v", "--store", "vault"])
         .expect(0);
@@ -437,7 +421,7 @@ fn a_local_alias_shadows_a_shared_one_and_verbose_and_doctor_say_so() {
         return;
     };
     let mut first = Sandbox::new();
-    machine(&mut first, &vault);
+    vault.configure(&mut first);
     first
         .link(&["--alias", "prod", "--store", "vault"])
         .expect(0);
@@ -479,7 +463,7 @@ fn headless_connections_live_in_the_vault_too() {
         return;
     };
     let mut first = Sandbox::new();
-    machine(&mut first, &vault);
+    vault.configure(&mut first);
     register_jwt_app(&first.fake, JWT_CLIENT_ID, "rsa2048-pkcs8.crt");
     register_cc_app(&first.fake);
     let key = key_file(&first, "rsa2048-pkcs8.pem", 0o600);
@@ -517,7 +501,7 @@ fn https_is_checked_against_vault_cacert() {
         return;
     };
     let mut sandbox = Sandbox::new();
-    machine(&mut sandbox, &vault);
+    vault.configure(&mut sandbox);
     // The server's CA is not one the system trusts.
     sandbox
         .link(&["--alias", "v"])
@@ -545,7 +529,7 @@ fn an_imported_connection_is_shared_and_export_needs_force() {
         .expect(0)
         .stdout;
     let mut first = Sandbox::sharing(&source);
-    machine(&mut first, &vault);
+    vault.configure(&mut first);
     first
         .run_with_stdin(&["import", "--alias", "team", "--store", "vault"], &url)
         .expect(0);

@@ -18,21 +18,13 @@ use crate::support::{Run, Sandbox, run_command};
 use serde_json::{Value, json};
 use std::process::{Child, Stdio};
 
-/// A machine told to use the vault.
-fn machine(sandbox: &mut Sandbox, vault: &Bao) {
-    for (key, value) in vault.env() {
-        sandbox.set_env(key, &value);
-    }
-    sandbox.set_env("SFCONNECT_STORE", "vault");
-}
-
 /// Three machines sharing one vault and one Salesforce, the connection
 /// `shared` linked into the vault from the first, rotation on. Returns the
 /// machines and the connection's id.
 fn three_machines(vault: &Bao, http_timeout: &str) -> (Vec<Sandbox>, String) {
     let mut first = Sandbox::new();
     first.set_env("SFCONNECT_HTTP_TIMEOUT", http_timeout);
-    machine(&mut first, vault);
+    vault.configure(&mut first);
     first
         .link(&["--alias", "shared", "--store", "vault"])
         .expect(0);
@@ -45,18 +37,10 @@ fn three_machines(vault: &Bao, http_timeout: &str) -> (Vec<Sandbox>, String) {
     for _ in 0..2 {
         let mut other = Sandbox::sharing(&machines[0]);
         other.set_env("SFCONNECT_HTTP_TIMEOUT", http_timeout);
-        machine(&mut other, vault);
+        vault.configure(&mut other);
         machines.push(other);
     }
     (machines, id)
-}
-
-/// The tokens the vault holds for connection `id`.
-fn vault_tokens(vault: &Bao, id: &str) -> Value {
-    let data = vault
-        .kv(&format!("sfconnect/secrets/{id}"))
-        .expect("the secret is in the vault");
-    serde_json::from_str(data["entry"].as_str().unwrap()).unwrap()
 }
 
 /// The lease entry of connection `id`, as the vault has it now.
@@ -97,7 +81,7 @@ fn assert_vault_holds_the_newest_token(machines: &[Sandbox], vault: &Bao, id: &s
         connection["user_id"].as_str().unwrap(),
         connection["client_id"].as_str().unwrap(),
     );
-    let stored = vault_tokens(vault, id)["refresh_token"]
+    let stored = vault.tokens_of(id)["refresh_token"]
         .as_str()
         .unwrap()
         .to_string();
@@ -195,7 +179,7 @@ fn twelve_parallel_token_calls_with_an_expired_cache_refresh_once_across_machine
     };
     let (machines, id) = three_machines(&vault, "10");
     // The cached access token is an hour old in the vault.
-    let mut tokens = vault_tokens(&vault, &id);
+    let mut tokens = vault.tokens_of(&id);
     let hour_ago = chrono::Utc::now().timestamp_millis() - 3_600_000;
     tokens["access_issued_at_ms"] = json!(hour_ago);
     let (status, body) = vault.api(
@@ -217,7 +201,7 @@ fn twelve_parallel_token_calls_with_an_expired_cache_refresh_once_across_machine
     let printed: std::collections::BTreeSet<&str> = runs.iter().map(|r| r.stdout.trim()).collect();
     assert_eq!(printed.len(), 1, "every caller got the one new token");
     assert_eq!(
-        vault_tokens(&vault, &id)["access_token"].as_str().unwrap(),
+        vault.tokens_of(&id)["access_token"].as_str().unwrap(),
         *printed.iter().next().unwrap()
     );
     assert_vault_holds_the_newest_token(&machines, &vault, &id);
@@ -359,7 +343,7 @@ fn a_secret_write_that_finds_a_newer_version_merges_into_it_instead_of_failing()
         return;
     };
     let (machines, id) = three_machines(&vault, "10");
-    let before = vault_tokens(&vault, &id);
+    let before = vault.tokens_of(&id);
     let gate = machines[0].fake.hold_refresh_answers();
     let holder = machines[0]
         .command(&["token", "shared", "--fresh", "-v"])
@@ -387,7 +371,7 @@ fn a_secret_write_that_finds_a_newer_version_merges_into_it_instead_of_failing()
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("merging and writing again"), "{stderr}");
-    let after = vault_tokens(&vault, &id);
+    let after = vault.tokens_of(&id);
     // Ours where we hold something newer, theirs elsewhere.
     assert_ne!(after["refresh_token"], before["refresh_token"]);
     assert_eq!(

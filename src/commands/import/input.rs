@@ -10,6 +10,7 @@
 use crate::cli::ImportArgs;
 use crate::error::{Error, Result};
 use crate::output;
+use crate::secrets::exposed_file::{Exposure, exposure};
 use crate::secrets::secret::Secret;
 use crate::settings;
 use std::io::{IsTerminal, Read};
@@ -39,31 +40,21 @@ fn from_file(path: &Path) -> Result<Secret> {
 
 /// The URL is a password: say so, as ssh does for a key, when others may
 /// read the file that holds it.
-#[cfg(unix)]
 fn warn_if_exposed(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let mode = meta.permissions().mode() & 0o777;
-        if meta.is_file() && mode & 0o077 != 0 {
-            output::warn(&format!(
-                "{} holds a refresh token and can be read by {} (mode {mode:04o}); protect it (chmod 600 {}) or delete it once imported",
-                path.display(),
-                if mode & 0o007 != 0 {
-                    "other users"
-                } else {
-                    "its group"
-                },
-                path.display()
-            ));
-        }
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.is_file()
+        && let Some(Exposure { mode, readers }) = exposure(&meta)
+    {
+        output::warn(&format!(
+            "{} holds a refresh token and can be read by {readers} (mode {mode:04o}); protect it (chmod 600 {}) or delete it once imported",
+            path.display(),
+            path.display()
+        ));
     }
 }
 
-#[cfg(not(unix))]
-fn warn_if_exposed(_path: &Path) {}
-
 fn from_env(name: &str) -> Result<Secret> {
-    if name.is_empty() || name.contains('=') || name.contains('\0') {
+    if !settings::is_variable_name(name) {
         return Err(
             Error::usage(format!("--from-env {name:?} is not a variable name")).with_hint(
                 "pass the variable's name, e.g. --from-env SFDX_AUTH_URL, never its value",

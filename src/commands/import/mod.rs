@@ -51,10 +51,7 @@ pub fn run(ctx: &Context, args: ImportArgs) -> Result<()> {
         "the SFDX auth URL names the app {} at {}",
         url.client_id, url.login_url
     ));
-    let store_kind = match &args.store {
-        Some(name) => StoreKind::parse(name)?,
-        None => config::default_store(&settings)?,
-    };
+    let store_kind = config::chosen_store(&args.store, &settings)?;
     let store = secrets::open(store_kind, &ctx.config_dir);
     secrets::probe(store.as_ref())?;
     if !args.force

@@ -31,8 +31,10 @@ use crate::salesforce::oauth::Tokens;
 use crate::salesforce::revoke::revoke;
 use crate::secrets::client_secret;
 use crate::secrets::credential::{self, Credential, Entry};
+use crate::secrets::exposed_file::{Exposure, exposure};
 use crate::secrets::secret::Secret;
 use crate::secrets::{SecretStore, StoreKind};
+use crate::settings;
 use crate::tokens::headless::{bad_key, key_from_pem};
 use crate::tokens::lock;
 use crate::tokens::retired;
@@ -318,28 +320,17 @@ fn read_key_file(path: &Path) -> Result<RsaKey> {
     RsaKey::from_pem(&bytes).map_err(|bad| bad_key(&shown.to_string(), bad))
 }
 
-#[cfg(unix)]
 fn warn_if_exposed(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            output::warn(&format!(
-                "the private key {} can be read by {} (mode {mode:04o}); protect it: chmod 600 {}",
-                path.display(),
-                if mode & 0o007 != 0 {
-                    "other users"
-                } else {
-                    "its group"
-                },
-                path.display()
-            ));
-        }
+    if let Ok(meta) = std::fs::metadata(path)
+        && let Some(Exposure { mode, readers }) = exposure(&meta)
+    {
+        output::warn(&format!(
+            "the private key {} can be read by {readers} (mode {mode:04o}); protect it: chmod 600 {}",
+            path.display(),
+            path.display()
+        ));
     }
 }
-
-#[cfg(not(unix))]
-fn warn_if_exposed(_path: &Path) {}
 
 /// The whole of stdin, which must be a pipe or a file: typed on a
 /// terminal, a key or secret would be shown on the screen.
@@ -374,7 +365,7 @@ fn read_stdin(flag: &str, what: &str) -> Result<Secret> {
 
 /// The value of a variable named by `--key-env` / `--secret-env`.
 fn read_env(name: &str, flag: &str, what: &str) -> Result<Secret> {
-    if name.is_empty() || name.contains('=') || name.contains('\0') {
+    if !settings::is_variable_name(name) {
         return Err(Error::usage(format!(
             "{flag} {name:?} is not a variable name"
         )));

@@ -84,10 +84,7 @@ fn open_store(
     args: &LinkArgs,
     settings: &Config,
 ) -> Result<(StoreKind, Box<dyn SecretStore>)> {
-    let store_kind = match &args.store {
-        Some(name) => StoreKind::parse(name)?,
-        None => config::default_store(settings)?,
-    };
+    let store_kind = config::chosen_store(&args.store, settings)?;
     let store = secrets::open(store_kind, &ctx.config_dir);
     secrets::probe(store.as_ref())?;
     Ok((store_kind, store))

@@ -3,18 +3,14 @@
 //! files are 0600 and named by a hash, and a directory others may write to
 //! is refused.
 
-use super::{auth_url, cache_dir, files_under, run, sealed};
+use super::{CachedAuthUrl, files_under, run, sealed};
 
 #[test]
 fn a_second_call_uses_the_cached_token_without_any_request() {
     let sandbox = sealed();
-    let (url, refresh) = auth_url(&sandbox);
-    let cache = cache_dir();
-    let cache_path = cache.path().display().to_string();
-    let env = [
-        ("SFCONNECT_AUTH_URL", url.as_str()),
-        ("SFCONNECT_ENV_CACHE", cache_path.as_str()),
-    ];
+    let job = CachedAuthUrl::new(&sandbox);
+    let (refresh, cache) = (job.refresh.as_str(), &job.cache);
+    let env = job.env();
     let before = files_under(sandbox.root());
     let first = run(&sandbox, &["token"], &env).expect(0);
     let requests = sandbox.fake.requests().len();
@@ -47,7 +43,7 @@ fn a_second_call_uses_the_cached_token_without_any_request() {
     for file in &files {
         let name = file.file_name().unwrap().to_string_lossy().to_string();
         assert!(name.starts_with("sfconnect-env-"), "{name}");
-        assert!(!name.contains(&refresh), "{name}");
+        assert!(!name.contains(refresh), "{name}");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -79,17 +75,13 @@ fn a_second_call_uses_the_cached_token_without_any_request() {
 fn a_rotated_refresh_token_is_what_the_next_refresh_presents() {
     let sandbox = sealed();
     sandbox.fake.knobs().rotate_refresh_tokens = true;
-    let (url, refresh) = auth_url(&sandbox);
-    let cache = cache_dir();
-    let cache_path = cache.path().display().to_string();
-    let env = [
-        ("SFCONNECT_AUTH_URL", url.as_str()),
-        ("SFCONNECT_ENV_CACHE", cache_path.as_str()),
-    ];
+    let job = CachedAuthUrl::new(&sandbox);
+    let refresh = job.refresh.as_str();
+    let env = job.env();
     let first = run(&sandbox, &["token"], &env).expect(0);
     // Kept, so no alarm.
     assert!(!first.stderr.contains("DEAD"), "{first:?}");
-    assert!(!sandbox.fake.is_refresh_token_live(&refresh));
+    assert!(!sandbox.fake.is_refresh_token_live(refresh));
     for _ in 0..2 {
         run(&sandbox, &["token", "--fresh"], &env).expect(0);
     }
@@ -115,14 +107,10 @@ fn a_rotated_refresh_token_is_what_the_next_refresh_presents() {
 fn a_cache_directory_others_can_write_to_is_refused() {
     use std::os::unix::fs::PermissionsExt;
     let sandbox = sealed();
-    let (url, _) = auth_url(&sandbox);
-    let cache = cache_dir();
+    let job = CachedAuthUrl::new(&sandbox);
+    let (url, cache) = (&job.url, &job.cache);
     std::fs::set_permissions(cache.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
-    let cache_path = cache.path().display().to_string();
-    let env = [
-        ("SFCONNECT_AUTH_URL", url.as_str()),
-        ("SFCONNECT_ENV_CACHE", cache_path.as_str()),
-    ];
+    let env = job.env();
     let refused = run(&sandbox, &["token"], &env).expect(2);
     assert!(
         refused.stderr.contains("SFCONNECT_ENV_CACHE"),
@@ -155,13 +143,10 @@ fn parallel_calls_of_one_job_refresh_once_under_the_cache_lock() {
     use crate::support::locks::wait_until_waiting_for;
     let sandbox = sealed();
     sandbox.fake.knobs().rotate_refresh_tokens = true;
-    let (url, _) = auth_url(&sandbox);
-    let cache = cache_dir();
-    let cache_path = cache.path().display().to_string();
+    let job = CachedAuthUrl::new(&sandbox);
     let command = || {
         let mut cmd = sandbox.command(&["token"]);
-        cmd.env("SFCONNECT_AUTH_URL", &url)
-            .env("SFCONNECT_ENV_CACHE", &cache_path);
+        cmd.envs(job.env());
         cmd
     };
     // The first call's refresh has happened (and rotated the token) at the
@@ -169,7 +154,7 @@ fn parallel_calls_of_one_job_refresh_once_under_the_cache_lock() {
     let gate = sandbox.fake.hold_refresh_answers();
     let first = Live::start(command());
     gate.wait_until_holding(1);
-    let lock = files_under(cache.path())
+    let lock = files_under(job.cache.path())
         .into_iter()
         .find(|p| p.extension().is_some_and(|e| e == "lock"))
         .expect("the first call holds a lock file in the cache");

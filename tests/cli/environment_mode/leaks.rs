@@ -2,7 +2,7 @@
 //! `exec` child lists the variables it inherited; every output of every
 //! command in this mode, under -v, holds no token but the one printed.
 
-use super::{PRINT_NAMES, auth_url, cache_dir, run, sealed, with};
+use super::{CachedAuthUrl, PRINT_NAMES, auth_url, run, sealed, with};
 use crate::support::fake_salesforce::DEFAULT_USERNAME;
 use crate::support::headless::{
     CC_CLIENT_ID, CC_SECRET, JWT_CLIENT_ID, fixture_text, pem_body_lines, register_cc_app,
@@ -71,13 +71,9 @@ fn exec_children_inherit_no_credential_variable() {
 fn no_output_of_the_environment_mode_holds_a_secret() {
     let sandbox = sealed();
     sandbox.fake.knobs().rotate_refresh_tokens = true;
-    let (url, refresh) = auth_url(&sandbox);
-    let cache = cache_dir();
-    let cache_path = cache.path().display().to_string();
-    let env = [
-        ("SFCONNECT_AUTH_URL", url.as_str()),
-        ("SFCONNECT_ENV_CACHE", cache_path.as_str()),
-    ];
+    let job = CachedAuthUrl::new(&sandbox);
+    let refresh = job.refresh.as_str();
+    let env = job.env();
     let token = run(&sandbox, &["-v", "token", "--fresh"], &env).expect(0);
     assert_no_secret(&sandbox, &token.stderr, "token's stderr");
     let printed = token.stdout.trim();
@@ -97,7 +93,7 @@ fn no_output_of_the_environment_mode_holds_a_secret() {
         let out = run(&sandbox, args, &env);
         assert_no_secret(&sandbox, &out.stdout, "stdout");
         assert_no_secret(&sandbox, &out.stderr, "stderr");
-        assert!(!out.stderr.contains(&refresh));
+        assert!(!out.stderr.contains(refresh));
     }
     // Without the cache the rotation warning holds no token either.
     let (fresh_url, _) = auth_url(&sandbox);

@@ -93,6 +93,39 @@ pub fn cache_dir() -> tempfile::TempDir {
     dir
 }
 
+/// A job's connection by SFDX auth URL (see `auth_url`) with its own
+/// private cache directory (see `cache_dir`).
+pub struct CachedAuthUrl {
+    pub url: String,
+    /// The refresh token inside `url`.
+    pub refresh: String,
+    pub cache: tempfile::TempDir,
+    pub cache_path: String,
+}
+
+impl CachedAuthUrl {
+    pub fn new(sandbox: &Sandbox) -> CachedAuthUrl {
+        let (url, refresh) = auth_url(sandbox);
+        let cache = cache_dir();
+        let cache_path = cache.path().display().to_string();
+        CachedAuthUrl {
+            url,
+            refresh,
+            cache,
+            cache_path,
+        }
+    }
+
+    /// The variables such a job sets: `SFCONNECT_AUTH_URL` and
+    /// `SFCONNECT_ENV_CACHE`.
+    pub fn env(&self) -> [(&'static str, &str); 2] {
+        [
+            ("SFCONNECT_AUTH_URL", self.url.as_str()),
+            ("SFCONNECT_ENV_CACHE", self.cache_path.as_str()),
+        ]
+    }
+}
+
 /// `exec`'s child: the names of the variables it inherited, one a line.
 pub const PRINT_NAMES: &[&str] = &["--", "sh", "-c", "env | cut -d= -f1"];
 

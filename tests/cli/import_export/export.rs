@@ -6,30 +6,12 @@ use crate::support::fake_salesforce::SECRET_CANARY;
 use crate::support::headless::{
     CC_SECRET, JWT_CLIENT_ID, cc_link, jwt_link, key_file, register_cc_app, register_jwt_app,
 };
-use crate::support::run_command;
-
-/// Runs `sfconnect ARGS` with a terminal as stdin, stdout and stderr
-/// (script(1)); `None` where there is no script(1).
-fn on_a_terminal(sandbox: &Sandbox, args: &str) -> Option<crate::support::Run> {
-    std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .ok()?;
-    let line = format!("'{}' {args}", env!("CARGO_BIN_EXE_sfconnect"));
-    let mut cmd = std::process::Command::new("script");
-    cmd.args(["-qec", &line, "/dev/null"]).env_clear();
-    for (k, v) in sandbox.command(&[]).get_envs() {
-        if let Some(v) = v {
-            cmd.env(k, v);
-        }
-    }
-    Some(run_command(cmd, None))
-}
+use crate::support::terminal::on_a_terminal;
 
 #[test]
 fn a_terminal_gets_the_url_only_with_reveal() {
     let sandbox = Sandbox::linked("prod");
-    let Some(run) = on_a_terminal(&sandbox, "export prod --format sfdx-url") else {
+    let Some(run) = on_a_terminal(&sandbox, &["export", "prod", "--format", "sfdx-url"]) else {
         return;
     };
     assert!(
@@ -39,7 +21,11 @@ fn a_terminal_gets_the_url_only_with_reveal() {
     );
     assert!(!run.stdout.contains(SECRET_CANARY), "{run:#?}");
     assert_eq!(run.code, 2, "{run:#?}");
-    let run = on_a_terminal(&sandbox, "export prod --format sfdx-url --reveal").unwrap();
+    let run = on_a_terminal(
+        &sandbox,
+        &["export", "prod", "--format", "sfdx-url", "--reveal"],
+    )
+    .unwrap();
     assert_eq!(run.code, 0, "{run:#?}");
     assert!(
         run.stdout

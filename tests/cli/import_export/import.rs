@@ -2,9 +2,10 @@
 //! refused token (exit 4, nothing stored), duplicates, rotation.
 
 use super::{auth_url, granted_url, import, register_client};
+use crate::support::Sandbox;
 use crate::support::fake_salesforce::{DEFAULT_USERNAME, FAKE_CLIENT_ID};
 use crate::support::leak_checks::assert_nothing_stored;
-use crate::support::{Sandbox, run_command};
+use crate::support::terminal::on_a_terminal;
 
 /// Imports `input` in a fresh machine sharing `source`'s Salesforce, by
 /// the way `how` names, and returns that machine.
@@ -179,6 +180,9 @@ fn bad_input_is_refused_before_any_request() {
     sandbox
         .run(&["import", "--file", "/nonexistent/auth-url.txt"])
         .expect_error(2, &["cannot read --file"]);
+    sandbox
+        .run(&["import", "--from-env", "SFDX_AUTH_URL=force://x@y"])
+        .expect_error(2, &["is not a variable name", "never its value"]);
     import(&sandbox, &["--alias", "-bad"], &url).expect(2);
     // clap refuses a URL given as an argument: there is no such argument.
     sandbox.run(&["import", &url]).expect(2);
@@ -189,23 +193,10 @@ fn bad_input_is_refused_before_any_request() {
 
 #[test]
 fn a_terminal_on_stdin_is_refused_rather_than_waited_on() {
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        return;
-    }
     let sandbox = Sandbox::new();
-    let line = format!("'{}' import", env!("CARGO_BIN_EXE_sfconnect"));
-    let mut cmd = std::process::Command::new("script");
-    cmd.args(["-qec", &line, "/dev/null"]).env_clear();
-    for (k, v) in sandbox.command(&[]).get_envs() {
-        if let Some(v) = v {
-            cmd.env(k, v);
-        }
-    }
-    let run = run_command(cmd, None);
+    let Some(run) = on_a_terminal(&sandbox, &["import"]) else {
+        return;
+    };
     assert_eq!(run.code, 2, "{run:#?}");
     assert!(
         run.stdout.contains("not from a terminal"),

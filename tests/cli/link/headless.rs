@@ -5,6 +5,7 @@ use crate::support::fake_salesforce::DEFAULT_USERNAME;
 use crate::support::leak_checks::assert_no_secret;
 use crate::support::listener::{authorize_url, callback_address, callback_port};
 use crate::support::live::Live;
+use crate::support::terminal::on_a_terminal;
 use crate::support::{Sandbox, link_args};
 
 const SSH: &str = "10.0.0.5 51000 10.0.0.9 22";
@@ -184,30 +185,12 @@ fn no_countdown_when_stderr_is_not_a_terminal() {
 
 #[test]
 fn on_a_terminal_a_status_line_counts_down() {
-    // `script` gives sfconnect a terminal for stdin, stdout and stderr.
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        return;
-    }
     let sandbox = Sandbox::new();
     let url = sandbox.fake.url();
     let args = link_args(&url, &["--timeout", "3", "--no-browser"]);
-    let line = std::iter::once(env!("CARGO_BIN_EXE_sfconnect"))
-        .chain(args.iter().copied())
-        .map(|a| format!("'{a}'"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut cmd = std::process::Command::new("script");
-    cmd.args(["-qec", &line, "/dev/null"]).env_clear();
-    for (k, v) in sandbox.command(&[]).get_envs() {
-        if let Some(v) = v {
-            cmd.env(k, v);
-        }
-    }
-    let run = crate::support::run_command(cmd, None);
+    let Some(run) = on_a_terminal(&sandbox, &args) else {
+        return;
+    };
     assert!(
         run.stdout.contains("left (Ctrl-C cancels)"),
         "{}",

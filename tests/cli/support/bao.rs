@@ -179,6 +179,24 @@ impl Bao {
         ]
     }
 
+    /// Makes `sandbox` a machine that keeps new connections in this vault,
+    /// with the root token.
+    pub fn configure(&self, sandbox: &mut super::Sandbox) {
+        for (key, value) in self.env() {
+            sandbox.set_env(key, &value);
+        }
+        sandbox.set_env("SFCONNECT_STORE", "vault");
+    }
+
+    /// The tokens this vault holds for the connection `id`: its entry
+    /// under `sfconnect/secrets/`.
+    pub fn tokens_of(&self, id: &str) -> Value {
+        let data = self
+            .kv(&format!("sfconnect/secrets/{id}"))
+            .expect("the secret is in the vault");
+        serde_json::from_str(data["entry"].as_str().unwrap()).unwrap()
+    }
+
     /// An API call with the root token; the answer's JSON (Null when empty).
     pub fn api(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
         let client = self.client().expect("the server's CA is there");

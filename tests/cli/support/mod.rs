@@ -23,6 +23,7 @@ pub mod proxy;
 pub mod refusing;
 pub mod shell;
 pub mod stand_in;
+pub mod terminal;
 pub mod users;
 
 use fake_salesforce::{FAKE_CLIENT_ID, FakeSalesforce};
