@@ -110,11 +110,17 @@ pub fn named_by_user(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
-/// Whether a flag's argument can be a variable's name (`--from-env`,
-/// `--key-env`, `--secret-env`): not empty, and without the `=` or NUL no
-/// environment entry's name holds.
+/// Whether a flag's argument is a variable's name (`--from-env`,
+/// `--key-env`, `--secret-env`): a name a shell can export (POSIX: letters,
+/// digits and `_`, not starting with a digit). Stricter than the
+/// environment itself, on purpose: a value given by mistake (a URL, a PEM
+/// line) is refused as such, and never quoted back in a "not set" message.
 pub fn is_variable_name(name: &str) -> bool {
-    !name.is_empty() && !name.contains('=') && !name.contains('\0')
+    let mut bytes = name.bytes();
+    bytes
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// The row whose config-file key is `key`: the variable that overrides it.
@@ -132,6 +138,12 @@ mod tests {
         assert!(!is_variable_name(""));
         assert!(!is_variable_name("SFDX_AUTH_URL=force://x@y"));
         assert!(!is_variable_name("A\0B"));
+        assert!(is_variable_name("_private_1"));
+        assert!(!is_variable_name("1ST"));
+        assert!(!is_variable_name(
+            "force://PlatformCLI::5Aep@acme.my.salesforce.com"
+        ));
+        assert!(!is_variable_name("-----BEGIN PRIVATE KEY-----"));
     }
 
     /// The table's defaults are text for people; the code's are typed

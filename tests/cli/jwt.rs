@@ -344,6 +344,14 @@ fn every_bad_key_exits_2_with_a_reason_and_a_fix_before_any_request() {
     sandbox
         .run(&jwt_link(&url, &["--key-env", "SF_UNSET_KEY"]))
         .expect_error(2, &["SF_UNSET_KEY: the variable is not set"]);
+    // A key given where its variable's name goes is not echoed back.
+    let misused = sandbox
+        .run(&jwt_link(&url, &["--key-env", "MIIEkeybody/base64+text"]))
+        .expect_error(
+            2,
+            &["--key-env takes the name of a variable", "never its value"],
+        );
+    assert!(!misused.stderr.contains("MIIEkeybody"), "{misused:#?}");
     sandbox
         .run(&jwt_link(&url, &[]))
         .expect_error(2, &["--jwt needs the private key"]);

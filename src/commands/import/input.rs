@@ -55,11 +55,11 @@ fn warn_if_exposed(path: &Path) {
 
 fn from_env(name: &str) -> Result<Secret> {
     if !settings::is_variable_name(name) {
-        return Err(
-            Error::usage(format!("--from-env {name:?} is not a variable name")).with_hint(
-                "pass the variable's name, e.g. --from-env SFDX_AUTH_URL, never its value",
-            ),
-        );
+        // Not quoted back: what was given may be the URL itself.
+        return Err(Error::usage(
+            "--from-env takes the name of a variable (letters, digits and _), and what was given is not a variable name",
+        )
+        .with_hint("pass the variable's name, e.g. --from-env SFDX_AUTH_URL, never its value"));
     }
     settings::named_by_user(name)
         .map(Secret::new)

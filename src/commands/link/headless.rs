@@ -366,9 +366,11 @@ fn read_stdin(flag: &str, what: &str) -> Result<Secret> {
 /// The value of a variable named by `--key-env` / `--secret-env`.
 fn read_env(name: &str, flag: &str, what: &str) -> Result<Secret> {
     if !settings::is_variable_name(name) {
+        // Not quoted back: what was given may be the key or secret itself.
         return Err(Error::usage(format!(
-            "{flag} {name:?} is not a variable name"
-        )));
+            "{flag} takes the name of a variable (letters, digits and _), and what was given is not a variable name"
+        ))
+        .with_hint(format!("pass the variable's name, e.g. {flag} SF_JWT_KEY, never its value")));
     }
     match client_secret::variable(name) {
         Some(value) if !value.expose().trim().is_empty() => Ok(value),

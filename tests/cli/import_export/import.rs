@@ -180,9 +180,15 @@ fn bad_input_is_refused_before_any_request() {
     sandbox
         .run(&["import", "--file", "/nonexistent/auth-url.txt"])
         .expect_error(2, &["cannot read --file"]);
-    sandbox
-        .run(&["import", "--from-env", "SFDX_AUTH_URL=force://x@y"])
+    // A value given as the name is not echoed back: it may be the URL.
+    let misused = sandbox
+        .run(&[
+            "import",
+            "--from-env",
+            "force://PlatformCLI::5Aep861given@x.my.salesforce.com",
+        ])
         .expect_error(2, &["is not a variable name", "never its value"]);
+    assert!(!misused.stderr.contains("5Aep861given"), "{misused:#?}");
     import(&sandbox, &["--alias", "-bad"], &url).expect(2);
     // clap refuses a URL given as an argument: there is no such argument.
     sandbox.run(&["import", &url]).expect(2);
