@@ -24,7 +24,7 @@ pub fn run(args: ApiArgs) -> Result<()> {
     // Every argument is checked before any network call (the environment
     // connection learns its instance from the grant: its path is checked
     // against a stand-in here, a full URL after the grant).
-    match chosen.target.instance_url() {
+    match chosen.instance_url() {
         Some(instance_url) => target_url(instance_url, path)?,
         None if is_full_url(path) => target_url(path, path)?,
         None => target_url("https://instance.invalid", path)?,
@@ -40,7 +40,7 @@ pub fn run(args: ApiArgs) -> Result<()> {
         body,
         headers,
     };
-    let mut access = chosen.target.obtain(freshness)?;
+    let mut access = chosen.obtain(freshness)?;
     let mut response = request.send(&http, &access)?;
     if response.status().as_u16() == 401 {
         let host = host_of(&access.connection.instance_url);
@@ -53,7 +53,7 @@ pub fn run(args: ApiArgs) -> Result<()> {
             force: true,
             ..freshness
         };
-        access = chosen.target.obtain(force)?;
+        access = chosen.obtain(force)?;
         response = request.send(&http, &access)?;
     }
     let status = response.status().as_u16();

@@ -20,7 +20,7 @@ use std::process::Command;
 
 pub fn run(args: ExecArgs) -> Result<()> {
     let chosen = target::resolve(args.alias.as_deref())?;
-    let access = chosen.target.obtain((&args.freshness).into())?;
+    let access = chosen.obtain((&args.freshness).into())?;
     let (program, rest) = args.command.split_first().expect("clap requires CMD");
     let c = &access.connection;
     let mut command = Command::new(program);

@@ -13,7 +13,7 @@ use crate::tokens::target;
 
 pub fn run(args: TokenArgs) -> Result<()> {
     let chosen = target::resolve(args.alias.as_deref())?;
-    let access = chosen.target.obtain((&args.freshness).into())?;
+    let access = chosen.obtain((&args.freshness).into())?;
     let token = access.token.expose();
     let c = &access.connection;
     let text = match args.format() {

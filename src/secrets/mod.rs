@@ -87,7 +87,8 @@ impl std::fmt::Display for StoreKind {
 impl StoreKind {
     /// The stores of this machine, which `doctor` probes; the vault is
     /// checked apart, and only when sfconnect is told to use it.
-    pub const ALL: [StoreKind; 3] = [StoreKind::Keychain, StoreKind::Keyutils, StoreKind::File];
+    pub const ON_THIS_MACHINE: [StoreKind; 3] =
+        [StoreKind::Keychain, StoreKind::Keyutils, StoreKind::File];
 
     /// Every name `--store` takes (the vault included), for clap.
     pub const NAMES: [&'static str; 4] = ["keychain", "keyutils", "file", "vault"];
@@ -280,11 +281,13 @@ mod tests {
         for name in StoreKind::NAMES {
             assert_eq!(StoreKind::parse(name).unwrap().name(), name);
         }
-        for kind in StoreKind::ALL {
+        for name in StoreKind::NAMES {
+            let kind = StoreKind::parse(name).unwrap();
             let json = serde_json::to_string(&kind).unwrap();
-            assert_eq!(json, format!("\"{}\"", kind.name()));
+            assert_eq!(json, format!("\"{name}\""));
             assert_eq!(serde_json::from_str::<StoreKind>(&json).unwrap(), kind);
-            assert!(!kind.is_shared(), "{kind} lives on one machine");
+            let local = StoreKind::ON_THIS_MACHINE.contains(&kind);
+            assert_eq!(kind.is_shared(), !local, "{kind}");
         }
     }
 }

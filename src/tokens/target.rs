@@ -31,13 +31,8 @@ pub enum Target {
     Environment(Box<EnvConnection>),
 }
 
-/// The chosen connection.
-pub struct Resolved {
-    pub target: Target,
-}
-
 /// Chooses by the rules of the module header.
-pub fn resolve(alias: Option<&str>) -> Result<Resolved> {
+pub fn resolve(alias: Option<&str>) -> Result<Target> {
     if alias.is_some() {
         return linked(alias);
     }
@@ -47,9 +42,7 @@ pub fn resolve(alias: Option<&str>) -> Result<Resolved> {
             env.variable(),
             Rule::Environment
         ));
-        return Ok(Resolved {
-            target: Target::Environment(Box::new(env)),
-        });
+        return Ok(Target::Environment(Box::new(env)));
     }
     linked(None)
 }
@@ -73,15 +66,13 @@ pub fn environment() -> Result<Option<EnvConnection>> {
     Ok(Some(env))
 }
 
-fn linked(alias: Option<&str>) -> Result<Resolved> {
+fn linked(alias: Option<&str>) -> Result<Target> {
     let ctx = Context::open()?;
     let index = ctx.registry.load()?;
     // The local index first, then (when told to use the vault) the
     // records other machines share there; `-v` says which rule chose.
     let connection = Box::new(crate::vault::shared::resolve(&ctx, &index, alias)?);
-    Ok(Resolved {
-        target: Target::Linked { ctx, connection },
-    })
+    Ok(Target::Linked { ctx, connection })
 }
 
 impl Target {

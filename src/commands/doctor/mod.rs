@@ -85,7 +85,7 @@ pub fn run(ctx: &Context, args: DoctorArgs) -> Result<()> {
     // Each store, with a real probe; the default one decides.
     let default_store = config::default_store(&settings).unwrap_or(StoreKind::Keychain);
     let mut reachable = Vec::new();
-    for kind in StoreKind::ALL {
+    for kind in StoreKind::ON_THIS_MACHINE {
         let is_default = kind == default_store;
         let probe = secrets::probe(secrets::open(kind, &ctx.config_dir).as_ref());
         let mut detail = match &probe {
