@@ -178,8 +178,9 @@ pub fn describe() -> Result<Option<EnvConnection>> {
         }
         (Some("jwt"), None) => jwt_connection().map(Some),
         (Some("client-credentials"), None) => client_credentials_connection().map(Some),
-        (Some(other), None) => Err(Error::usage(format!(
-            "{}={other:?} is not jwt or client-credentials",
+        // Not quoted back: an auth URL set here by mistake is a secret.
+        (Some(_), None) => Err(Error::usage(format!(
+            "{} is neither jwt nor client-credentials",
             settings::ENV.env
         ))
         .with_hint(format!(

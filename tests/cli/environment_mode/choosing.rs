@@ -134,6 +134,8 @@ fn missing_and_contradictory_parts_are_exit_2_naming_the_variable() {
             "SFCONNECT_JWT_KEY",
         ),
         (vec![("SFCONNECT_ENV", "oauth")], "SFCONNECT_ENV"),
+        // The auth URL set in the wrong variable is not quoted back.
+        (vec![("SFCONNECT_ENV", auth.as_str())], "SFCONNECT_ENV"),
         (
             vec![
                 ("SFCONNECT_ENV", "jwt"),
