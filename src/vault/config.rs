@@ -105,8 +105,15 @@ pub fn label(addr: &Url) -> String {
 /// must not leave the machine). A path is kept (a vault behind a reverse
 /// proxy), a query or credentials are refused.
 pub fn parse_addr(name: &str, text: &str) -> Result<Url> {
+    // Quoted back only when it cannot hold a credential (userinfo or a
+    // query, where a token or password could sit).
+    let shown = if text.contains(['@', '?', '#']) {
+        String::new()
+    } else {
+        format!(" {text:?}")
+    };
     let bad = |why: &str| {
-        Error::usage(format!("{name} is {text:?}: {why}")).with_hint(format!(
+        Error::usage(format!("{name}{shown}: {why}")).with_hint(format!(
             "set {name} to the vault's URL, e.g. https://vault.example.com:8200"
         ))
     };
@@ -213,13 +220,15 @@ mod tests {
             "http://10.0.0.1:8200",
             "ftp://vault.example.com",
             "vault.example.com:8200",
-            "https://u:p@vault.example.com",
-            "https://vault.example.com/?token=x",
+            "https://u:hunter2@vault.example.com",
+            "https://vault.example.com/?token=hunter2",
             "",
         ] {
             let err = parse_addr("VAULT_ADDR", bad).unwrap_err();
             assert_eq!(err.exit, Exit::Usage, "{bad}");
             assert!(err.message.contains("VAULT_ADDR"), "{}", err.message);
+            // A password or token in the address is not quoted back.
+            assert!(!err.message.contains("hunter2"), "{}", err.message);
         }
         assert_eq!(
             label(&parse_addr("X", "https://vault.example.com").unwrap()),
